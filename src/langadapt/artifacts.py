@@ -1,0 +1,145 @@
+"""Run folders, atomic writes, manifests and hashing.
+
+Every artefact is written next to its final place and renamed into it, so a crash leaves either
+the old complete artefact or none, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+# Files above this size are fingerprinted by size and mtime instead of a content hash, so a
+# re-run over a 100 GB corpus does not spend minutes hashing it.
+CONTENT_HASH_LIMIT = 256 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[Any]:
+    """Open a temporary file beside ``path``; on success rename it onto ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with open(tmp, mode, encoding=None if "b" in mode else encoding) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    with atomic_file(path) as handle:
+        handle.write(text)
+
+
+def write_json_atomic(path: str | Path, obj: Any) -> None:
+    write_text_atomic(path, json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def write_jsonl_atomic(path: str | Path, rows: Any) -> int:
+    """Write an iterable of dicts as JSONL atomically; returns the number of rows."""
+    count = 0
+    with atomic_file(path) as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def replace_dir(tmp_dir: Path, final_dir: Path) -> None:
+    """Move a finished ``tmp_dir`` onto ``final_dir``, replacing an older version if present.
+
+    The old folder is renamed aside first and deleted only after the new one is in place.
+    """
+    old = None
+    if final_dir.exists():
+        old = final_dir.with_name(f".{final_dir.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(final_dir, old)
+    os.replace(tmp_dir, final_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_dir(final_dir: str | Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``final_dir``; rename it into place on success."""
+    final_dir = Path(final_dir)
+    final_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.", suffix=".tmp", dir=final_dir.parent))
+    try:
+        yield tmp
+        replace_dir(tmp, final_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_json(obj: Any) -> str:
+    return sha256_bytes(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
+def file_fingerprint(path: str | Path) -> str:
+    """Content hash of a file (size + mtime for very large ones), or of a folder's files."""
+    path = Path(path)
+    if path.is_dir():
+        parts = {
+            str(p.relative_to(path)): file_fingerprint(p)
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        }
+        return sha256_json(parts)
+    stat = path.stat()
+    if stat.st_size > CONTENT_HASH_LIMIT:
+        return f"size={stat.st_size},mtime_ns={stat.st_mtime_ns}"
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(stage_dir: str | Path) -> dict[str, Any] | None:
+    """The stage's manifest, or None when the folder is absent or not complete."""
+    path = Path(stage_dir) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose behaviour shapes an artefact."""
+    from importlib import metadata
+
+    from langadapt import __version__
+
+    versions = {"langadapt": __version__}
+    for name in ("torch", "transformers", "tokenizers", "datasets", "accelerate", "peft", "trl",
+                 "sentencepiece", "sacrebleu", "numpy"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions

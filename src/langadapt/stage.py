@@ -1,0 +1,74 @@
+"""What every stage shares: its config base class, the run context and path fields.
+
+A stage is a config class (pydantic, unknown keys rejected) plus a plain function
+``run(cfg, ctx) -> dict`` (its metrics) named by ``runner``. Stages read earlier stages only
+through ``ctx`` (their finished folders), and write only into ``ctx.work_dir``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
+
+from langadapt.errors import UserError
+
+BASE = "base"  # the name recipes use for the recipe's base model
+
+
+def _resolve_existing(value: Path, info: ValidationInfo) -> Path:
+    base_dir = (info.context or {}).get("base_dir")
+    path = Path(value).expanduser()
+    if base_dir is not None and not path.is_absolute():
+        path = Path(base_dir) / path
+    path = path.resolve()
+    if not path.exists():
+        raise ValueError(f"file not found: {path}")
+    return path
+
+
+# A path in a recipe: resolved relative to the recipe file, and required to exist.
+InputPath = Annotated[Path, AfterValidator(_resolve_existing)]
+
+
+class StageConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
+    runner: ClassVar[str]  # "module:function" implementing run(cfg, ctx)
+    produces_model: ClassVar[bool] = False
+
+    def inputs(self) -> list[str]:
+        """Names of the earlier stages (or ``base``) this stage reads."""
+        return []
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        module, func = self.runner.split(":")
+        return getattr(importlib.import_module(module), func)(self, ctx)
+
+
+@dataclass
+class RunContext:
+    """Where a running stage reads its inputs and writes its outputs."""
+
+    run_dir: Path  # the recipe's output folder, one subfolder per stage
+    work_dir: Path  # this stage's folder while it is being written
+    base_model: str  # path or hub id of the recipe's base model
+    seed: int
+    stage_name: str = ""
+
+    def stage_dir(self, name: str) -> Path:
+        """The finished folder of an earlier stage."""
+        path = self.run_dir / name
+        if not (path / "manifest.json").is_file():
+            raise UserError(f"stage '{name}' has not completed in {self.run_dir}")
+        return path
+
+    def model_path(self, ref: str) -> str:
+        """The model a reference names: ``base`` or a model-producing stage's ``model/``."""
+        if ref == BASE:
+            return self.base_model
+        return str(self.stage_dir(ref) / "model")

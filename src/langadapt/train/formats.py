@@ -1,0 +1,63 @@
+"""Prompt formats: the Llammas chat template and the Alpaca prompt.
+
+The chat template is stored in the tokenizer (``chat_template``) so transformers, vLLM and TRL
+render prompts exactly as training saw them. Assistant turns are wrapped in ``{% generation %}``
+so ``apply_chat_template(..., return_assistant_tokens_mask=True)`` yields the loss mask from the
+very tokenisation used at inference, instead of re-tokenising pieces and hoping they line up.
+"""
+
+from __future__ import annotations
+
+# Llammas format: "<|user|>\n...\n<|assistant|>\n...</s>\n"; EOS closes every assistant turn and is
+# trained, the role headers are not.
+LLAMMAS_CHAT_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% for message in messages %}"
+    "{% if message['role'] == 'assistant' %}"
+    "{{ '<|assistant|>\\n' }}{% generation %}{{ message['content'] + eos_token }}{% endgeneration %}"
+    "{{ '\\n' }}"
+    "{% elif message['role'] in ['system', 'user'] %}"
+    "{{ '<|' + message['role'] + '|>\\n' + message['content'] + '\\n' }}"
+    "{% else %}{{ raise_exception('unknown role: ' + message['role']) }}"
+    "{% endif %}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}"
+)
+
+ALPACA_PROMPT = (
+    "Below is an instruction that describes a task{with_input}. "
+    "Write a response that appropriately completes the request.\n\n"
+    "### Instruction:\n{instruction}\n\n{input_block}### Response:\n"
+)
+
+
+def alpaca_prompt(instruction: str, input_text: str = "") -> str:
+    """The Stanford Alpaca prompt, with or without an input field."""
+    if input_text:
+        return ALPACA_PROMPT.format(
+            with_input=", paired with an input that provides further context",
+            instruction=instruction,
+            input_block=f"### Input:\n{input_text}\n\n",
+        )
+    return ALPACA_PROMPT.format(with_input="", instruction=instruction, input_block="")
+
+
+def ensure_chat_template(tokenizer, template: str | None = None, override: bool = False) -> None:
+    """Give ``tokenizer`` the Llammas template unless it has one (or ``override``)."""
+    if override or not getattr(tokenizer, "chat_template", None):
+        tokenizer.chat_template = template or LLAMMAS_CHAT_TEMPLATE
+
+
+def tokenize_conversation(tokenizer, messages: list[dict]) -> tuple[list[int], list[bool]]:
+    """Token ids of a whole conversation and, per token, whether it is trained (assistant text).
+
+    Raises ValueError when the template marks no assistant token (nothing to learn from).
+    """
+    encoded = tokenizer.apply_chat_template(
+        messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+    )
+    ids = list(encoded["input_ids"])
+    mask = [bool(m) for m in encoded["assistant_masks"]]
+    if not any(mask):
+        raise ValueError("the chat template marks no assistant tokens ({% generation %} missing?)")
+    return ids, mask

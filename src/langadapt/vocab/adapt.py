@@ -1,0 +1,125 @@
+"""Adapt a base tokenizer (and optionally its model) to a target language.
+
+Modes:
+- ``extend``: keep every base id and merge; append new pieces after them. With ``corpus``
+  (strategy ``merges``, recommended) the new pieces are BPE merges learned on the base's own
+  segmentation of the corpus (see ``merges.py``); with only ``new`` (strategy ``append``) they
+  are the new tokenizer's pieces missing from the base, added as merges in the new tokenizer's
+  order after every old merge.
+- ``replace``: the new tokenizer alone; base special tokens it lacks are added, and its BOS/EOS/
+  UNK/PAD take the base's rows.
+- ``optimize``: shrink the base to the ``keep`` pieces most used on the corpus, then extend.
+
+With ``model`` the input embeddings and LM head are resized and initialised (``init.py``) and a
+standard HF model directory is written; otherwise only the tokenizer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langadapt.artifacts import atomic_dir, write_json_atomic
+from langadapt.errors import UserError
+from langadapt.vocab.edit import extend_bpe, pieces_from_new, require_bpe, shrink_bpe
+from langadapt.vocab.init import INIT_METHODS, adapt_model, check_model_matches, load_model, token_sources
+from langadapt.vocab.load import family, load_tokenizer
+from langadapt.vocab.merges import merges_on_base
+
+MODES = ("extend", "replace", "optimize")
+STRATEGIES = ("merges", "append")
+STATS_FILE = "vocab_adaptation.json"
+
+
+def _extend(tok, new_tok, corpus, strategy: str, new_tokens: int | None):
+    """(extended tokenizer, pieces added) by the chosen strategy."""
+    if strategy == "merges":
+        if new_tokens is None:
+            if new_tok is None:
+                raise UserError("extend with --corpus needs --new-tokens N (or --new to size it)")
+            base_pieces = set(tok.backend_tokenizer.get_vocab(with_added_tokens=False))
+            new_pieces = set(new_tok.backend_tokenizer.get_vocab(with_added_tokens=False))
+            new_tokens = len(new_pieces - base_pieces)
+        return extend_bpe(tok, merges_on_base(tok, corpus, new_tokens))
+    merges, alphabet = pieces_from_new(new_tok, tok, new_tokens)
+    return extend_bpe(tok, merges, alphabet)
+
+
+def _replace(base_tok, new_tok):
+    """The new tokenizer plus the base's special tokens it lacks; role tokens map by role."""
+    from tokenizers import AddedToken
+
+    missing = [t for t in base_tok.all_special_tokens if t not in new_tok.get_vocab()]
+    if missing:
+        new_tok.add_special_tokens({"additional_special_tokens": [
+            AddedToken(t, special=True, normalized=False) for t in missing]},
+            replace_extra_special_tokens=False)
+    special_map = {}
+    for role in ("bos", "eos", "unk", "pad"):
+        new_id, old_id = getattr(new_tok, f"{role}_token_id"), getattr(base_tok, f"{role}_token_id")
+        if new_id is not None and old_id is not None:
+            special_map[new_id] = old_id
+    return new_tok, special_map
+
+
+def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_dir: Path,
+                     model: Path | str | None = None, init: str = "mean",
+                     corpus: list[Path] | None = None, new_tokens: int | None = None,
+                     keep: int | None = None, strategy: str | None = None,
+                     seed: int = 0) -> dict[str, Any]:
+    """Write the adapted tokenizer (and model) into ``out_dir``; return the statistics.
+
+    ``new_tokens``: how many pieces extend adds (default: as many as ``new`` has beyond the base;
+    for optimize: as many as the shrink removed). ``keep``: optimize's shrunk size.
+    """
+    if mode not in MODES:
+        raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    if init not in INIT_METHODS:
+        raise UserError(f"unknown init {init!r}: choose one of {', '.join(INIT_METHODS)}")
+    if mode == "optimize" and (not corpus or keep is None):
+        raise UserError("mode optimize needs --corpus FILE and --keep N")
+    strategy = strategy or ("merges" if corpus else "append")
+    if strategy not in STRATEGIES:
+        raise UserError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+    if new_tokens is not None and new_tokens < 1:
+        raise UserError(f"--new-tokens must be at least 1, got {new_tokens}")
+    if strategy == "merges" and not corpus:
+        raise UserError("strategy 'merges' needs --corpus FILE (target-language text)")
+    if (mode == "replace" or strategy == "append") and new is None:
+        raise UserError(f"mode {mode} with strategy {strategy} needs --new TOKENIZER")
+    base_tok = load_tokenizer(base)
+    new_tok = load_tokenizer(new) if new is not None else None
+    stats: dict[str, Any] = {"mode": mode, "base": str(base), "new": None if new is None else str(new),
+                             "base_family": family(base_tok), "base_vocab_size": len(base_tok)}
+    model_obj = None
+    if model is not None:  # fail on a mismatched model before minutes of merge learning
+        model_obj = load_model(model)
+        check_model_matches(model_obj, base_tok, model)
+    special_map: dict[int, int] = {}
+    if mode == "extend":
+        require_bpe(base_tok, "extend")
+        final, added = _extend(base_tok, new_tok, corpus, strategy, new_tokens)
+        stats |= {"strategy": strategy, "tokens_added": len(added)}
+    elif mode == "replace":
+        final, special_map = _replace(base_tok, new_tok)
+        stats |= {"tokens_added": len(set(final.get_vocab()) - set(base_tok.get_vocab()))}
+    else:
+        shrunk, old_ids = shrink_bpe(base_tok, corpus, keep)
+        special_map = dict(enumerate(old_ids))
+        final, added = _extend(shrunk, new_tok, corpus, strategy,
+                               new_tokens or len(base_tok) - len(shrunk))
+        stats |= {"strategy": strategy, "tokens_kept": len(shrunk),
+                  "tokens_removed": len(base_tok) - len(shrunk), "tokens_added": len(added)}
+    stats |= {"family": family(final), "vocab_size": len(final)}
+    if new_tok is not None:
+        stats["new_tokenizer_size"] = len(new_tok)
+    if corpus:
+        stats["corpus"] = [str(p) for p in corpus]
+    with atomic_dir(out_dir) as tmp:
+        final.save_pretrained(tmp)
+        if model is not None:
+            sources = token_sources(final, base_tok, special_map)
+            stats["model"] = adapt_model(model_obj, final, sources, tmp, init=init,
+                                         keep_padding=mode == "extend", seed=seed)
+        write_json_atomic(Path(tmp) / STATS_FILE, stats)
+    return stats

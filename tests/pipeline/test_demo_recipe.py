@@ -1,0 +1,55 @@
+"""The shipped demo recipe end to end: reduced sizes in the default suite, full size as slow."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from langadapt.cli import main
+from langadapt.pipeline_cli import bundled
+
+REDUCED = [
+    "stages.corpus.token_budget=6000",
+    "stages.pretrain.training.max_steps=3",
+    "stages.pretrain.training.block_size=128",
+    "stages.pretrain.training.batch_size=4",
+    "stages.instructions.sources.0.limit=20",
+    "stages.instructions.sources.1.limit=10",
+    "stages.sft.training.max_steps=2",
+    "stages.sft.training.batch_size=2",
+    "stages.evaluate.max_lines=40",
+]
+
+
+def _overrides(items):
+    return [arg for item in items for arg in ("--set", item)]
+
+
+def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), *_overrides(REDUCED)]) == 0
+    results = json.loads((out / "evaluate" / "results.json").read_text())
+    models = results["models"]
+    assert set(models) == {"base", "pretrain", "sft"}
+    for entry in models.values():
+        assert set(entry["perplexity"]) == {"et", "en"}
+        assert all(v > 1 for v in entry["perplexity"].values())
+    # Even three steps on Estonian move the Estonian perplexity; the base model never saw any.
+    assert models["pretrain"]["perplexity"]["et"] != models["base"]["perplexity"]["et"]
+    assert "| base |" in capsys.readouterr().out
+    from transformers import AutoTokenizer
+
+    sft_tokenizer = AutoTokenizer.from_pretrained(out / "sft" / "model")
+    assert "<|assistant|>" in sft_tokenizer.chat_template
+    assert (out / "evaluate" / "report.md").read_text().count("| sft |") == 1
+
+
+@pytest.mark.slow
+def test_full_demo_lowers_estonian_perplexity_more_than_english_rises(tmp_path):
+    out = tmp_path / "demo"
+    assert main(["run", str(bundled("recipes/demo.yaml")), "--out", str(out)]) == 0
+    models = json.loads((out / "evaluate" / "results.json").read_text())["models"]
+    base, cpt = models["base"]["perplexity"], models["pretrain"]["perplexity"]
+    assert cpt["et"] < 0.8 * base["et"]
+    assert cpt["en"] / base["en"] < base["et"] / cpt["et"]

@@ -1,0 +1,164 @@
+"""Fixtures of the vocab tests: the real Llama 2 tokenizer, Estonian text, tiny models, and
+adapted outputs built once per session (small vocabularies so the whole group runs fast)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+
+def _root_conftest():
+    """tests/conftest.py under its own name: pytest may register this file as ``conftest`` too,
+    so ``from conftest import ...`` is ambiguous here."""
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("langadapt_tests_root_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_ROOT = _root_conftest()
+# Re-exported so test modules elsewhere that run `from conftest import make_tiny_llama` keep
+# working whichever conftest pytest registered last under that name.
+make_tiny_llama, read_lines = _ROOT.make_tiny_llama, _ROOT.read_lines
+
+
+def shipped_text_files(shared_data: Path) -> list[Path]:
+    """Every shipped Estonian and English text file (monolingual and both bitext sides)."""
+    return (sorted((shared_data / "et").glob("*.txt")) + sorted((shared_data / "en").glob("*.txt"))
+            + sorted((shared_data / "bitext").glob("*.e[nt]")))
+
+
+@pytest.fixture(scope="session")
+def llama2_file(shared_data) -> Path:
+    return shared_data / "tokenizers" / "llama2" / "tokenizer.model"
+
+
+@pytest.fixture(scope="session")
+def llama2_tok(llama2_file):
+    from langadapt.vocab.load import load_tokenizer
+
+    return load_tokenizer(llama2_file)
+
+
+@pytest.fixture(scope="session")
+def et_corpus(shared_data) -> list[Path]:
+    return [shared_data / "et" / "ud_ewt.dev.txt", shared_data / "et" / "ud_edt.dev.txt"]
+
+
+@pytest.fixture(scope="session")
+def sample_lines(shared_data) -> list[str]:
+    """Every 20th non-empty line of every shipped Estonian and English text file."""
+    from langadapt.vocab.merges import read_text_lines
+
+    lines = []
+    for path in shipped_text_files(shared_data):
+        lines += list(read_text_lines([path]))[::20]
+    return lines
+
+
+@pytest.fixture(scope="session")
+def all_lines(shared_data) -> list[str]:
+    """Every non-empty line of every shipped Estonian and English text file."""
+    from langadapt.vocab.merges import read_text_lines
+
+    return list(read_text_lines(shipped_text_files(shared_data)))
+
+
+@pytest.fixture(scope="session")
+def flores(shared_data) -> dict[str, list[str]]:
+    from langadapt.vocab.merges import read_text_lines
+
+    return {lang: list(read_text_lines([shared_data / "bitext" / f"flores200_dev.{lang}"])) for lang in ("et", "en")}
+
+
+@pytest.fixture(scope="session")
+def sp_et_dir(tmp_path_factory, et_corpus) -> Path:
+    """An 800-piece Estonian SentencePiece BPE tokenizer."""
+    from langadapt.vocab.train import train_tokenizer
+
+    return train_tokenizer(et_corpus, 800, "bpe", tmp_path_factory.mktemp("sp") / "et-bpe")
+
+
+@pytest.fixture(scope="session")
+def llama2_model_dir(tmp_path_factory, llama2_tok) -> Path:
+    """A tiny untied Llama with the real Llama 2 vocabulary (32,000 rows)."""
+    out = tmp_path_factory.mktemp("llama2-tiny") / "model"
+    make_tiny_llama(llama2_tok, hidden=16, layers=1, tie_word_embeddings=False).save_pretrained(out)
+    llama2_tok.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def bytelevel_model_dir(tmp_path_factory, tiny_tokenizer) -> Path:
+    """A tiny tied Llama with the project's 600-token byte-level tokenizer."""
+    out = tmp_path_factory.mktemp("bytelevel-tiny") / "model"
+    make_tiny_llama(tiny_tokenizer, tie_word_embeddings=True).save_pretrained(out)
+    tiny_tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def llama2_extended(tmp_path_factory, llama2_model_dir, et_corpus) -> tuple[Path, dict]:
+    """Llama 2 + 400 merges learned on Estonian UD text, with the tiny model mean-initialised."""
+    from langadapt.vocab.adapt import adapt_vocabulary
+
+    out = tmp_path_factory.mktemp("extended") / "llama2-et"
+    stats = adapt_vocabulary(llama2_model_dir, None, "extend", out, model=llama2_model_dir,
+                             corpus=et_corpus, new_tokens=400)
+    return out, stats
+
+
+@pytest.fixture(scope="session")
+def bytelevel_extended(tmp_path_factory, bytelevel_model_dir, et_corpus) -> tuple[Path, dict]:
+    from langadapt.vocab.adapt import adapt_vocabulary
+
+    out = tmp_path_factory.mktemp("extended") / "bytelevel-et"
+    stats = adapt_vocabulary(bytelevel_model_dir, None, "extend", out, model=bytelevel_model_dir,
+                             corpus=et_corpus, new_tokens=300)
+    return out, stats
+
+
+@pytest.fixture(scope="session")
+def replaced(tmp_path_factory, llama2_model_dir, sp_et_dir):
+    """Llama 2 (and the tiny model) replaced by the 800-piece Estonian tokenizer."""
+    from langadapt.vocab.adapt import adapt_vocabulary
+
+    out = tmp_path_factory.mktemp("replace") / "out"
+    stats = adapt_vocabulary(llama2_model_dir, sp_et_dir, "replace", out, model=llama2_model_dir)
+    return out, stats
+
+
+@pytest.fixture(scope="session")
+def optimized(tmp_path_factory, llama2_model_dir, et_corpus):
+    """Llama 2 shrunk to its 3,000 pieces most used on Estonian, plus 300 merges."""
+    from langadapt.vocab.adapt import adapt_vocabulary
+
+    out = tmp_path_factory.mktemp("optimize") / "out"
+    stats = adapt_vocabulary(llama2_model_dir, None, "optimize", out, model=llama2_model_dir,
+                             corpus=et_corpus, keep=3000, new_tokens=300)
+    return out, stats
+
+
+@pytest.fixture(scope="session")
+def appended(tmp_path_factory, llama2_file, sp_et_dir):
+    """Llama 2 extended with the Estonian tokenizer's pieces (strategy append, no model)."""
+    from langadapt.vocab.adapt import adapt_vocabulary
+
+    out = tmp_path_factory.mktemp("append") / "out"
+    return out, adapt_vocabulary(llama2_file, sp_et_dir, "extend", out)
+
+
+@pytest.fixture()
+def run_cli(capsys):
+    """Run ``langadapt ARGV...`` in-process; returns (exit code, stdout, stderr)."""
+    from langadapt.cli import main
+
+    def run(argv: list[str]) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
