@@ -41,7 +41,8 @@ def _run(recipe_path: Path, args: argparse.Namespace) -> int:
     out = Path(args.out or Path("runs") / recipe.name)
     manifests = run_recipe(recipe, out, only=args.only, force=args.force)
     for name, manifest in manifests.items():
-        if manifest and manifest["type"] == "evaluate":
+        ran = not args.only or name in args.only
+        if manifest and manifest["type"] == "evaluate" and ran:
             import json
 
             results = json.loads((out / name / "results.json").read_text(encoding="utf-8"))
@@ -63,10 +64,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     recipe = load_recipe(args.recipe, args.overrides)
     rows = plan_recipe(recipe, args.out or Path("runs") / recipe.name)
-    width = max(len(r["stage"]) for r in rows)
-    for r in rows:
-        inputs = ", ".join(r["inputs"]) or "-"
-        print(f"{r['stage']:<{width}}  {r['type']:<12}  reads: {inputs:<28}  {r['status']}")
+    table = [(r["stage"], r["type"], ", ".join(r["inputs"]) or "-", r["status"]) for r in rows]
+    table.insert(0, ("stage", "type", "reads", "status"))
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
     return 0
 
 

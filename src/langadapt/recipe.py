@@ -31,6 +31,7 @@ from langadapt.artifacts import (
     sha256_json,
     write_json_atomic,
 )
+from langadapt.data.bitext_stages import BitextStage, TranslationTasksStage
 from langadapt.data.corpus import CorpusStage
 from langadapt.data.instructions import InstructionsStage
 from langadapt.errors import UserError
@@ -38,8 +39,10 @@ from langadapt.evaluate.stage import EvaluateStage
 from langadapt.stage import BASE, RunContext, StageConfig
 from langadapt.train.pretrain import PretrainStage
 from langadapt.train.sft import SftStage
+from langadapt.vocab.stage import VocabStage
 
-STAGE_TYPES = (CorpusStage, InstructionsStage, PretrainStage, SftStage, EvaluateStage)
+STAGE_TYPES = (CorpusStage, BitextStage, TranslationTasksStage, InstructionsStage, VocabStage,
+               PretrainStage, SftStage, EvaluateStage)
 AnyStage = Annotated[Union[STAGE_TYPES], Field(discriminator="type")]  # noqa: UP007
 
 

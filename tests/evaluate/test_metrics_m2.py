@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from langadapt import cli
+from langadapt.cli import main
 from langadapt.errors import UserError
 from langadapt.evaluate.metrics.m2 import parse_m2, score_m2, score_m2_files
 
@@ -204,16 +204,6 @@ def test_estgec_dev_reproduces_reference_scorer(shared_data, tmp_path, name):
     assert result.precision == pytest.approx(expected["precision"], abs=5e-5)
     assert result.recall == pytest.approx(expected["recall"], abs=5e-5)
     assert result.f == pytest.approx(expected["f0.5"], abs=5e-5)
-
-
-def main(argv: list[str]) -> int:
-    """The real entry point, with only this group's commands (other groups may be mid-work)."""
-    return cli.main(argv)
-
-
-@pytest.fixture(autouse=True)
-def only_evaluate_commands(monkeypatch):
-    monkeypatch.setattr(cli, "COMMAND_GROUPS", ["langadapt.evaluate.cli"])
 
 
 def test_cli_score_gec_identity_output(shared_data, capsys):

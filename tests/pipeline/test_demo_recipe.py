@@ -14,6 +14,8 @@ REDUCED = [
     "stages.pretrain.training.max_steps=3",
     "stages.pretrain.training.block_size=128",
     "stages.pretrain.training.batch_size=4",
+    "stages.vocab.new_tokens=50",
+    "stages.translation_tasks.n=20",
     "stages.instructions.sources.0.limit=20",
     "stages.instructions.sources.1.limit=10",
     "stages.sft.training.max_steps=2",
@@ -31,13 +33,17 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
     assert main(["demo", "--out", str(out), *_overrides(REDUCED)]) == 0
     results = json.loads((out / "evaluate" / "results.json").read_text())
     models = results["models"]
-    assert set(models) == {"base", "pretrain", "sft"}
+    assert set(models) == {"base", "pretrain", "sft", "vocab"}
     for entry in models.values():
         assert set(entry["perplexity"]) == {"et", "en"}
         assert all(v > 1 for v in entry["perplexity"].values())
     # Even three steps on Estonian move the Estonian perplexity; the base model never saw any.
     assert models["pretrain"]["perplexity"]["et"] != models["base"]["perplexity"]["et"]
     assert "| base |" in capsys.readouterr().out
+    # The extended vocabulary needs fewer tokens per Estonian word than the base's.
+    assert models["vocab"]["tokens_per_word"]["et"] < models["base"]["tokens_per_word"]["et"]
+    sft_data = json.loads((out / "sft" / "manifest.json").read_text())["metrics"]
+    assert sft_data["conversations"] == 20 + 20 + 10
     from transformers import AutoTokenizer
 
     sft_tokenizer = AutoTokenizer.from_pretrained(out / "sft" / "model")

@@ -11,6 +11,7 @@ selection metric (min / max / mean / std) are kept. Nothing is written until eve
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 from typing import Any, Literal
@@ -51,8 +52,7 @@ class TaskConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$",
-                      description="unique; also the stem of NAME.hyp.txt")
+    name: str = Field(description="unique; also the stem of NAME.hyp.txt")
     type: Literal["copa", "qa", "mt", "gec", "belebele", "perplexity"]
     mode: Literal["loglik", "generate"] | None = Field(
         None, description="copa: loglik (default) or generate; belebele: loglik; others: generate")
@@ -89,6 +89,13 @@ class TaskConfig(BaseModel):
     fix_csv_quotes: bool = True
     tokenize_output: bool = True
     block_size: int = Field(512, ge=8)
+
+    @field_validator("name")
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]*", value):
+            raise ValueError(f"{value!r}: use letters, digits and _ . + - (it names output files)")
+        return value
 
     @field_validator("prompts")
     @classmethod
@@ -157,7 +164,8 @@ class TaskConfig(BaseModel):
             return {**settings, "loglik_norm": self.loglik_norm}
         from dataclasses import asdict
 
-        return {**settings, **asdict(self.sampling())}
+        sampling = asdict(self.sampling())
+        return {**settings, **sampling, "stop": list(sampling["stop"])}
 
 
 def _module(task_type: str) -> Any:
@@ -215,6 +223,11 @@ def load_tasks(path: str | Path, base_dir: str | Path | None = None) -> list[Tas
         if not isinstance(raw, dict):
             raise UserError(f"{path}:{lines.get(('tasks', index))}: tasks.{index}: expected a "
                             f"mapping with name, type and files")
+        if raw.get("type") not in TASK_TYPES:
+            where = lines.get(("tasks", index, "type")) or lines.get(("tasks", index))
+            what = f"unknown task type {raw['type']!r}" if "type" in raw else "required key missing"
+            raise UserError(f"{path}:{where}: tasks.{index}.type: {what} (one of "
+                            f"{', '.join(TASK_TYPES)})")
         # defaults apply where they mean something (loglik_norm not to an mt task, ...)
         applied = {k: v for k, v in defaults.items()
                    if k not in raw and raw.get("type") in TYPE_ONLY.get(k, TASK_TYPES)}

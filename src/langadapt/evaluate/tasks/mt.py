@@ -2,7 +2,8 @@
 
 Prompts name the languages: English names and the Estonian case forms of
 ``langadapt/data/prompts/languages.yaml`` (the same names the training-data templates use).
-Lines that were saved CSV-style (``"""Quote,"" he said."``, as in some FLORES exports) are
+Lines that were saved CSV-style (a whole line in quotes, inner quotes doubled, as in some FLORES
+exports) are
 unquoted when ``fix_csv_quotes`` is on, so a reference does not carry quoting the model cannot
 know about.
 """
