@@ -20,6 +20,10 @@ MANIFEST = "manifest.json"
 # Files above this size are fingerprinted by size and mtime instead of a content hash, so a
 # re-run over a 100 GB corpus does not spend minutes hashing it.
 CONTENT_HASH_LIMIT = 256 * 1024 * 1024
+# mkstemp/mkdtemp create private (0600/0700) entries; artefacts get the modes a plain open() or
+# mkdir() would give them under the user's umask.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @contextlib.contextmanager
@@ -29,6 +33,7 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)
     try:
         with open(tmp, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
@@ -82,6 +87,7 @@ def atomic_dir(final_dir: str | Path) -> Iterator[Path]:
     final_dir = Path(final_dir)
     final_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.", suffix=".tmp", dir=final_dir.parent))
+    os.chmod(tmp, 0o777 & ~_UMASK)
     try:
         yield tmp
         replace_dir(tmp, final_dir)

@@ -117,9 +117,9 @@ def test_limit_option_and_table(tiny_model_dir, tasks_file, tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ("  format: plain\n", "  format: plain\n  tokenise: true\n", ":4: tasks.0.tokenise: unknown key"),
-    ("data/gec/estgec_l2.dev.m2", "data/gec/missing.m2", ":29: tasks.4.m2: file not found"),
-    ("type: belebele", "type: belebel", ":31: tasks.5.type: unknown task type 'belebel'"),
+    ("  format: plain\n", "  format: plain\n  tokenise: true\n", ":5: tasks.0.tokenise: unknown key"),
+    ("data/gec/estgec_l2.dev.m2", "data/gec/missing.m2", ":24: tasks.4.m2: file not found"),
+    ("type: belebele", "type: belebel", ":26: tasks.5.type: unknown task type 'belebel'"),
 ])
 def test_bad_tasks_file_exits_2_with_one_line_and_no_output(tiny_model_dir, tasks_file, tmp_path,
                                                             capsys, old, new, expected):

@@ -142,7 +142,7 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
 
 
 def _summary_rows(results: dict[str, Any]) -> list[str]:
-    rows = [("task", "type", "metric", "score", "prompt", "prompt spread (min-max)")]
+    rows = [("task", "type", "metric", "score", "prompt", "spread over prompts")]
     for name, entry in results["tasks"].items():
         metrics = entry["metrics"]
         if entry["type"] == "perplexity":
@@ -152,8 +152,10 @@ def _summary_rows(results: dict[str, Any]) -> list[str]:
         key = entry["select_by"]
         split = entry["best_prompt_split"]
         best = entry["best_prompt"] + (" (best on dev)" if split == "dev" else " (best on test)")
-        spread = entry["spread"].get(split) or entry["spread"].get("test")
-        span = f"{spread['min']:.4f}-{spread['max']:.4f} ({spread['prompts']})" if spread else "-"
+        spread_split = split if split in entry["spread"] else "test"
+        spread = entry["spread"].get(spread_split)
+        span = (f"{spread_split} {spread['min']:.4f}-{spread['max']:.4f} ({spread['prompts']})"
+                if spread else "-")
         value = metrics[key]
         label = key if split == "dev" else f"{key} (mean)"
         rows.append((name, entry["type"], label, f"{value:.4f}", best, span))

@@ -1,7 +1,8 @@
 """The ``evaluate`` stage: score the base model and every produced model, write the report.
 
-``results.json`` = ``{"models": {NAME: {"path": ..., "perplexity": {LANG: x}, ...}}}`` with NAME
-``base`` or the producing stage's name; later evaluations add keys, never rename these.
+``results.json`` = ``{"models": {NAME: {"path": ..., "perplexity": {LANG: x}, "bits_per_char",
+"tokens_per_word", "tasks": {TASK: {...}}}}}`` with NAME ``base`` or the producing stage's name;
+later evaluations add keys, never rename these. ``report.md`` and ``report.html`` render it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from langadapt.artifacts import write_json_atomic, write_text_atomic
+from langadapt.evaluate.suite import TaskConfig
 from langadapt.stage import BASE, InputPath, RunContext, StageConfig
 
 
@@ -22,6 +24,8 @@ class EvaluateStage(StageConfig):
     max_lines: int | None = Field(None, ge=1, description="score at most this many lines per file")
     block_size: int = Field(512, ge=8)
     batch_size: int = Field(8, ge=1)
+    tasks: list[TaskConfig] = Field(default_factory=list,
+                                    description="benchmark tasks, as in `langadapt eval --tasks`")
     runner = "langadapt.evaluate.stage:run"
 
     def inputs(self) -> list[str]:
@@ -30,7 +34,8 @@ class EvaluateStage(StageConfig):
 
 def run(cfg: EvaluateStage, ctx: RunContext) -> dict:
     from langadapt.evaluate.perplexity import read_eval_lines, score_texts
-    from langadapt.evaluate.report import render_markdown
+    from langadapt.evaluate.report import render_html, render_markdown
+    from langadapt.evaluate.suite import evaluate_model
     from langadapt.modeling import load_model_and_tokenizer
 
     texts = {lang: read_eval_lines(path, cfg.max_lines) for lang, path in cfg.perplexity.items()}
@@ -45,9 +50,16 @@ def run(cfg: EvaluateStage, ctx: RunContext) -> dict:
             entry["perplexity"][lang] = round(scores["perplexity"], 4)
             entry["bits_per_char"][lang] = round(scores["bits_per_char"], 4)
             entry["tokens_per_word"][lang] = round(scores["tokens_per_word"], 4)
+        if cfg.tasks:
+            entry["tasks"] = evaluate_model((model, tokenizer), cfg.tasks,
+                                            ctx.work_dir / "tasks" / name, name=name)["tasks"]
         results["models"][name] = entry
         del model
     results["files"] = {lang: str(path) for lang, path in cfg.perplexity.items()}
     write_json_atomic(ctx.work_dir / "results.json", results)
     write_text_atomic(ctx.work_dir / "report.md", render_markdown(results))
-    return {name: {"perplexity": m["perplexity"]} for name, m in results["models"].items()}
+    write_text_atomic(ctx.work_dir / "report.html", render_html(results))
+    return {name: {"perplexity": m["perplexity"],
+                   **({"tasks": {t: v.get("metrics", {}) for t, v in m["tasks"].items()}}
+                      if "tasks" in m else {})}
+            for name, m in results["models"].items()}

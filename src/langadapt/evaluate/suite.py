@@ -349,6 +349,10 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
             from langadapt.modeling import load_model_and_tokenizer
 
             loaded, tokenizer = load_model_and_tokenizer(str(model))
+            import torch
+
+            if torch.cuda.is_available():  # a model given loaded stays where the caller put it
+                loaded = loaded.to("cuda")
         else:
             loaded, tokenizer = model
         runner = ModelRunner(loaded, tokenizer, progress=progress)

@@ -24,6 +24,26 @@ LLAMMAS_CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}"
 )
 
+# Alpaca format as a chat template: each user turn becomes an "### Instruction:" block, each
+# assistant turn a trained "### Response:" block closed by EOS; a system message replaces the
+# standard preamble.
+ALPACA_CHAT_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% if messages[0]['role'] == 'system' %}{{ messages[0]['content'] + '\\n\\n' }}"
+    "{% set turns = messages[1:] %}"
+    "{% else %}{{ 'Below is an instruction that describes a task. Write a response that "
+    "appropriately completes the request.\\n\\n' }}{% set turns = messages %}{% endif %}"
+    "{% for message in turns %}"
+    "{% if message['role'] == 'user' %}"
+    "{{ '### Instruction:\\n' + message['content'] + '\\n\\n### Response:\\n' }}"
+    "{% elif message['role'] == 'assistant' %}"
+    "{% generation %}{{ message['content'] + eos_token }}{% endgeneration %}{{ '\\n\\n' }}"
+    "{% else %}{{ raise_exception('unexpected role here: ' + message['role']) }}"
+    "{% endif %}"
+    "{% endfor %}"
+)
+TEMPLATES = {"llammas": LLAMMAS_CHAT_TEMPLATE, "alpaca": ALPACA_CHAT_TEMPLATE}
+
 ALPACA_PROMPT = (
     "Below is an instruction that describes a task{with_input}. "
     "Write a response that appropriately completes the request.\n\n"
@@ -40,6 +60,11 @@ def alpaca_prompt(instruction: str, input_text: str = "") -> str:
             input_block=f"### Input:\n{input_text}\n\n",
         )
     return ALPACA_PROMPT.format(with_input="", instruction=instruction, input_block="")
+
+
+def alpaca_user_message(instruction: str, input_text: str = "") -> str:
+    """The user turn of an Alpaca record: the instruction, then its input after a blank line."""
+    return f"{instruction}\n\n{input_text}" if input_text else instruction
 
 
 def ensure_chat_template(tokenizer, template: str | None = None, override: bool = False) -> None:

@@ -1,17 +1,17 @@
 """The ``pretrain`` stage: continued pretraining on a corpus stage's documents.
 
 Each document is ``BOS + text + EOS``; documents are packed into fixed-length rows with positions
-reset per document (see ``packing``), and trained with the shared engine.
+reset per document (see ``packing``), and trained with the shared engine. ``training.trainable``
+chooses full training, embeddings only (LEP), the new vocabulary rows only, or LoRA.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import Field
 
-from langadapt.stage import BASE, RunContext, StageConfig
+from langadapt.stage import BASE, InputPath, RunContext, StageConfig
 from langadapt.train.engine import TrainingConfig
 
 
@@ -19,6 +19,8 @@ class PretrainStage(StageConfig):
     type: Literal["pretrain"] = "pretrain"
     model: str = Field(BASE, description="model to continue training: base or a stage name")
     data: str = Field(description="corpus stage whose corpus.jsonl is the training text")
+    validation: dict[str, InputPath] = Field(
+        default_factory=dict, description="named validation sets (text lines or corpus JSONL)")
     training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
     runner = "langadapt.train.pretrain:run"
     produces_model = True
@@ -36,18 +38,30 @@ def document_tokens(tokenizer, texts: list[str]) -> list[list[int]]:
 
 
 def read_texts(path) -> list[str]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line)["text"] for line in handle if line.strip()]
+    from langadapt.train.inputs import read_texts as read
+
+    return read(path)
+
+
+def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, work_dir,
+                   seed: int = 0, validation: dict[str, list[str]] | None = None,
+                   resume: bool = True) -> dict:
+    """Continue pretraining ``model_ref`` on ``texts``; writes ``work_dir/model``; returns metrics."""
+    from langadapt.modeling import load_model_and_tokenizer
+    from langadapt.train.engine import train_on_rows
+    from langadapt.train.inputs import document_rows
+
+    model, tokenizer = load_model_and_tokenizer(model_ref)
+    rows = document_rows(tokenizer, texts, training.block_size)
+    eval_rows = {name: document_rows(tokenizer, docs, training.block_size)
+                 for name, docs in (validation or {}).items()}
+    metrics = train_on_rows(model, tokenizer, rows, training, work_dir, seed=seed,
+                            eval_rows=eval_rows, model_dir=model_ref, resume=resume)
+    return {"documents": len(texts), **metrics}
 
 
 def run(cfg: PretrainStage, ctx: RunContext) -> dict:
-    from langadapt.modeling import load_model_and_tokenizer
-    from langadapt.train.engine import train_on_rows
-    from langadapt.train.packing import pack_stream
-
-    model, tokenizer = load_model_and_tokenizer(ctx.model_path(cfg.model))
     texts = read_texts(ctx.stage_dir(cfg.data) / "corpus.jsonl")
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    rows = pack_stream(document_tokens(tokenizer, texts), cfg.training.block_size, pad)
-    metrics = train_on_rows(model, tokenizer, rows, cfg.training, ctx.work_dir, seed=ctx.seed)
-    return {"documents": len(texts), **metrics}
+    validation = {name: read_texts(path) for name, path in cfg.validation.items()}
+    return train_pretrain(ctx.model_path(cfg.model), texts, cfg.training, ctx.work_dir,
+                          seed=ctx.seed, validation=validation)

@@ -1,20 +1,23 @@
 """The ``sft`` stage: instruction tuning on conversations, loss on assistant tokens only.
 
-Conversations are rendered with the tokenizer's chat template (the Llammas format unless the
-model brings its own); the template's ``{% generation %}`` marks give the loss mask, so every
-assistant turn and its EOS are trained and nothing else. Whole conversations are packed into
-rows by best-fit, so no answer is separated from its prompt.
+Conversations are rendered with a chat template (Llammas, Alpaca, or the model's own); the
+template's ``{% generation %}`` marks give the loss mask, so every assistant turn and its EOS are
+trained and nothing else. Whole conversations are packed into rows by best-fit, so no answer is
+separated from its prompt.
+
+Staging: *sequential* tuning (Llammas-MT: translation tasks first, then general instructions) is
+two ``sft`` stages, the second's ``model`` naming the first; a *combined* mix is one stage with
+several ``data`` stages and optional per-source ``mixture`` weights.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import Field
 
 from langadapt.errors import UserError
-from langadapt.stage import RunContext, StageConfig
+from langadapt.stage import InputPath, RunContext, StageConfig
 from langadapt.train.engine import TrainingConfig
 
 
@@ -22,8 +25,12 @@ class SftStage(StageConfig):
     type: Literal["sft"] = "sft"
     model: str = Field(description="model to tune: base or a stage name")
     data: list[str] = Field(min_length=1, description="stages whose conversations.jsonl to train on")
-    chat_template: Literal["llammas", "model"] = Field(
-        "llammas", description="llammas: write the Llammas template; model: keep the model's own")
+    mixture: dict[str, float] = Field(
+        default_factory=dict, description="per data stage weight: 2.0 repeats it, 0.5 keeps half")
+    chat_template: Literal["llammas", "alpaca", "model"] = Field(
+        "llammas", description="llammas / alpaca: write that template; model: keep the model's own")
+    validation: dict[str, InputPath] = Field(
+        default_factory=dict, description="named validation sets (conversation JSONL files)")
     training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
     runner = "langadapt.train.sft:run"
     produces_model = True
@@ -33,28 +40,53 @@ class SftStage(StageConfig):
 
 
 def read_conversations(path) -> list[list[dict]]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line)["messages"] for line in handle if line.strip()]
+    from langadapt.train.inputs import read_conversations as read
+
+    return read(path)
+
+
+def prepare_tokenizer(tokenizer, chat_template: str, where: str) -> None:
+    """Install the chosen chat template; a model's own must mark its assistant turns."""
+    from langadapt.train.formats import TEMPLATES, ensure_chat_template
+
+    if chat_template in TEMPLATES:
+        ensure_chat_template(tokenizer, TEMPLATES[chat_template], override=True)
+    elif "{% generation %}" not in (getattr(tokenizer, "chat_template", None) or ""):
+        raise UserError(f"{where}: the model's chat template has no {{% generation %}} marks, so "
+                        "assistant tokens cannot be found; use chat_template: llammas or alpaca")
+
+
+def train_sft(model_ref: str, sources: dict[str, list[list[dict]]], training: TrainingConfig,
+              work_dir, seed: int = 0, chat_template: str = "llammas",
+              mixture: dict[str, float] | None = None, validation: dict[str, list] | None = None,
+              resume: bool = True, where: str = "sft") -> dict:
+    """Tune ``model_ref`` on the mixed ``sources``; writes ``work_dir/model``; returns metrics."""
+    from langadapt.modeling import load_model_and_tokenizer
+    from langadapt.train.engine import train_on_rows
+    from langadapt.train.inputs import conversation_rows, mix_sources
+
+    model, tokenizer = load_model_and_tokenizer(model_ref)
+    prepare_tokenizer(tokenizer, chat_template, where)
+    conversations = mix_sources(sources, mixture, seed)
+    rows = conversation_rows(tokenizer, conversations, training.block_size)
+    eval_rows = {name: conversation_rows(tokenizer, convs, training.block_size)
+                 for name, convs in (validation or {}).items()}
+    metrics = train_on_rows(model, tokenizer, rows, training, work_dir, seed=seed,
+                            eval_rows=eval_rows, model_dir=model_ref, resume=resume)
+    return {"conversations": len(conversations),
+            "conversations_per_source": {n: len(c) for n, c in sources.items()},
+            "truncated": rows.truncated,
+            "trained_tokens_per_epoch": int((rows.labels != -100).sum()), **metrics}
 
 
 def run(cfg: SftStage, ctx: RunContext) -> dict:
-    from langadapt.modeling import load_model_and_tokenizer
-    from langadapt.train.engine import train_on_rows
-    from langadapt.train.formats import ensure_chat_template, tokenize_conversation
-    from langadapt.train.packing import pack_whole
-
-    model, tokenizer = load_model_and_tokenizer(ctx.model_path(cfg.model))
-    ensure_chat_template(tokenizer, override=cfg.chat_template == "llammas")
-    if cfg.chat_template == "model" and "{% generation %}" not in tokenizer.chat_template:
-        raise UserError(f"stage '{ctx.stage_name}': the model's chat template has no "
-                        "{% generation %} marks, so assistant tokens cannot be found; "
-                        "use chat_template: llammas")
-    conversations = [c for name in cfg.data
-                     for c in read_conversations(ctx.stage_dir(name) / "conversations.jsonl")]
-    encoded = [tokenize_conversation(tokenizer, messages) for messages in conversations]
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    rows = pack_whole([ids for ids, _ in encoded], cfg.training.block_size, pad,
-                      label_mask=[mask for _, mask in encoded])
-    metrics = train_on_rows(model, tokenizer, rows, cfg.training, ctx.work_dir, seed=ctx.seed)
-    return {"conversations": len(conversations), "truncated": rows.truncated,
-            "trained_tokens_per_epoch": int((rows.labels != -100).sum()), **metrics}
+    unknown = set(cfg.mixture) - set(cfg.data)
+    if unknown:
+        raise UserError(f"stage '{ctx.stage_name}': mixture names {', '.join(sorted(unknown))}, "
+                        f"which is not in data")
+    sources = {name: read_conversations(ctx.stage_dir(name) / "conversations.jsonl")
+               for name in cfg.data}
+    validation = {name: read_conversations(path) for name, path in cfg.validation.items()}
+    return train_sft(ctx.model_path(cfg.model), sources, cfg.training, ctx.work_dir, seed=ctx.seed,
+                     chat_template=cfg.chat_template, mixture=cfg.mixture, validation=validation,
+                     where=f"stage '{ctx.stage_name}'")

@@ -27,7 +27,7 @@ def _adapt(args: argparse.Namespace) -> int:
     stats = adapt_vocabulary(
         args.base, args.new, args.mode, Path(args.out), model=args.model, init=args.init,
         corpus=[Path(f) for f in args.corpus] if args.corpus else None, new_tokens=args.new_tokens,
-        keep=args.keep, strategy=args.strategy, seed=args.seed)
+        keep=args.keep, strategy=args.strategy, seed=args.seed, new_pieces_only=args.new_pieces_only)
     print(json.dumps(stats, ensure_ascii=False, indent=2))
     return 0
 
@@ -78,7 +78,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "tokenizer.json or hub id")
     adapt.add_argument("--new", metavar="PATH",
                        help="target-language tokenizer (same forms as --base); required by replace "
-                       "and by extend without --corpus")
+                       "and by extend without --corpus. extend without --corpus learns merges on the "
+                       "word counts a `vocab train` directory carries (word_counts.tsv.gz), else "
+                       "appends the tokenizer's pieces")
     adapt.add_argument("--mode", required=True, metavar="MODE", help="extend, replace or optimize")
     adapt.add_argument("--model", metavar="PATH",
                        help="HF causal LM directory (or hub id) of the base tokenizer; its "
@@ -92,8 +94,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "base; optimize: as many as the shrink removed)")
     adapt.add_argument("--keep", type=int, metavar="N", help="optimize: size of the shrunk base vocabulary")
     adapt.add_argument("--strategy", metavar="S",
-                       help="extend/optimize: merges (learn on the base segmentation of --corpus; "
-                       "default when --corpus is given) or append (the --new tokenizer's pieces)")
+                       help="extend/optimize: merges (learn on the base segmentation of --corpus, or "
+                       "of the word counts saved with --new; the default when either is there) or "
+                       "append (add the --new tokenizer's pieces the base lacks)")
+    adapt.add_argument("--new-pieces-only", action=argparse.BooleanOptionalAction, default=None,
+                       help="merges strategy with --new: accept only merges whose result is a piece "
+                       "of the --new tokenizer (its pieces ordered as merges over the base "
+                       "segmentation; fewer pieces reachable, smaller gain). Default: off")
     adapt.add_argument("--init", default="mean", metavar="METHOD",
                        help="new embedding rows: mean (default: mean of the old rows of the token's "
                        "old-tokenizer pieces) or random (baseline: normal with the old rows' mean/std)")

@@ -18,7 +18,7 @@ import heapq
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 
 from langadapt.errors import located
@@ -43,17 +43,28 @@ def read_text_lines(files: Iterable[Path]) -> Iterable[str]:
             raise located(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
 
 
-def word_counts(tok, files: Iterable[Path]) -> Counter[str]:
-    """Pre-tokenized words of the corpus, in the tokenizer's own piece notation."""
+def count_words(tok, texts: Iterable[tuple[str, int]]) -> Counter[str]:
+    """Pre-tokenized words of weighted texts, in the tokenizer's own piece notation.
+
+    Each text is normalized and pre-tokenized by ``tok``; every word it yields counts with the
+    text's weight (1 for a corpus line, its count for a saved word, ``wordcounts.py``).
+    """
     backend = tok.backend_tokenizer
     split_words = notation(tok) == "metaspace"
     counts: Counter[str] = Counter()
-    for line in read_text_lines(files):
-        text = backend.normalizer.normalize_str(line) if backend.normalizer else line
+    for text, weight in texts:
+        if backend.normalizer:
+            text = backend.normalizer.normalize_str(text)
         pieces = [p for p, _ in backend.pre_tokenizer.pre_tokenize_str(text)] if backend.pre_tokenizer else [text]
         for piece in pieces:
-            counts.update(METASPACE_WORD.findall(piece) if split_words else [piece])
+            for word in METASPACE_WORD.findall(piece) if split_words else [piece]:
+                counts[word] += weight
     return counts
+
+
+def word_counts(tok, files: Iterable[Path]) -> Counter[str]:
+    """Pre-tokenized words of the corpus, in the tokenizer's own piece notation."""
+    return count_words(tok, ((line, 1) for line in read_text_lines(files)))
 
 
 def segment(tok, words: Iterable[str]) -> list[list[str]]:
@@ -157,10 +168,26 @@ def _apply(word: list[str], pair: tuple[str, str], merged: str) -> list[str]:
     return out
 
 
-def merges_on_base(tok, files: Iterable[Path], new_tokens: int) -> list[tuple[str, str]]:
-    """``new_tokens`` merges learned on ``tok``'s segmentation of ``files`` (see module doc)."""
-    counted = word_counts(tok, files)
+def merges_on_base(tok, corpus: Iterable[Path] | Mapping[str, int], new_tokens: int,
+                   only_pieces: Container[str] | None = None) -> list[tuple[str, str]]:
+    """``new_tokens`` merges learned on ``tok``'s segmentation of ``corpus`` (see module doc).
+
+    ``corpus``: text files, or plain-text word counts (``{word: count}``, as ``vocab train``
+    saves them), which ``tok`` re-normalizes and re-splits. ``only_pieces``: accept only merges
+    whose result is one of these pieces (in ``tok``'s notation), e.g. a new tokenizer's
+    vocabulary, so its pieces come ordered as merges over the base segmentation.
+    """
+    if isinstance(corpus, Mapping):
+        counted = count_words(tok, corpus.items())
+    else:
+        counted = word_counts(tok, corpus)
     words = list(counted)
     existing = set(tok.backend_tokenizer.get_vocab(with_added_tokens=False))
-    return learn_merges(segment(tok, words), [counted[w] for w in words], existing, new_tokens,
-                        pair_filter(tok))
+    allowed = pair_filter(tok)
+    if only_pieces is not None:
+        base_allowed = allowed
+
+        def allowed(left: str, right: str) -> bool:
+            return left + right in only_pieces and base_allowed(left, right)
+
+    return learn_merges(segment(tok, words), [counted[w] for w in words], existing, new_tokens, allowed)

@@ -91,11 +91,14 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     """Train a tokenizer on ``files`` and write an HF tokenizer directory at ``out_dir``.
 
     ``model_type``: ``bpe`` / ``unigram`` (SentencePiece; ``tokenizer.model`` is written too) or
-    ``bytelevel`` (HF byte-level BPE). Returns ``out_dir``.
+    ``bytelevel`` (HF byte-level BPE). The directory also gets ``word_counts.tsv.gz``, the
+    words of the training text with their counts (``wordcounts.py``), from which ``vocab adapt
+    --mode extend --new DIR`` learns merges over a base tokenizer's segmentation. Returns ``out_dir``.
     """
     from langadapt.artifacts import atomic_dir
     from langadapt.vocab.merges import read_text_lines
     from langadapt.vocab.spm import sentencepiece_to_hf
+    from langadapt.vocab.wordcounts import WORD_COUNTS_FILE, text_word_counts, write_word_counts
 
     if model_type not in MODEL_TYPES:
         raise UserError(f"unknown model type {model_type!r}: choose one of {', '.join(MODEL_TYPES)}")
@@ -117,4 +120,5 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
             tok = sentencepiece_to_hf(model_file)
             model_file.with_suffix(".vocab").unlink(missing_ok=True)
         tok.save_pretrained(tmp)
+        write_word_counts(tmp / WORD_COUNTS_FILE, text_word_counts(tok, lines))
     return Path(out_dir)

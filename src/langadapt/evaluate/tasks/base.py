@@ -126,13 +126,14 @@ def resolve_templates(task_type: str, mode: str, spec: TemplateSpec,
             parts = {p: item for p in spec.parts}
             name = f"inline-{index + 1}"
         else:
-            parts = {k: v for k, v in item.items() if k != "name"}
+            parts = {k: v for k, v in item.items() if k not in ("name", "lang")}
             name = str(item.get("name") or f"inline-{index + 1}")
             if not all(isinstance(v, str) for v in parts.values()):
                 raise ValueError(f"prompt {name!r}: every part must be a string")
         if spec.answer_fields and "answer" not in parts and spec.default_answer is not None:
             parts["answer"] = spec.default_answer
-        chosen.append(_check_template(Template(name, "inline", parts, builtin=False), spec))
+        lang = str(item.get("lang", "inline")) if isinstance(item, dict) else "inline"
+        chosen.append(_check_template(Template(name, lang, parts, builtin=False), spec))
     names = [t.name for t in chosen]
     if len(set(names)) != len(names):
         raise ValueError(f"prompt names repeat: {', '.join(names)}")

@@ -110,7 +110,7 @@ def _score_generate(runner: ModelRunner, cfg: Any, examples: list[dict[str, Any]
         pred = classify(output, ex["choice1"], ex["choice2"])
         correct += pred == ex["label"]
         unclassified += pred is None
-        records.append({"label": ex["label"], "output": output, "pred": pred,
+        records.append({**{k: ex[k] for k in _REQUIRED}, "output": output, "pred": pred,
                         "correct": pred == ex["label"], "unclassified": pred is None})
     n = len(examples)
     metrics = {"accuracy": correct / n, "unclassified": unclassified,

@@ -1,0 +1,100 @@
+"""LLM-as-judge through an OpenAI-compatible chat endpoint, with an sqlite answer cache.
+
+Used for what string matching cannot decide: a generative COPA answer that names neither choice
+(or both) is *unclassified* in ``NAME.predictions.jsonl``; ``judge_copa_predictions`` asks a
+judge model which choice the answer means and recomputes the accuracy. Answers are cached by
+(endpoint, model, prompt), so re-running a report costs no requests. Plain ``urllib``: one POST
+per question needs no client library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from langadapt.errors import UserError, located
+
+COPA_JUDGE_PROMPT = (
+    "A model was asked which of two alternatives is the more plausible {question} of a premise.\n"
+    "Premise: {premise}\nAlternative 1: {choice1}\nAlternative 2: {choice2}\n"
+    "The model answered:\n<<<\n{output}\n>>>\n"
+    "Which alternative does the answer choose? Reply with exactly one character: 1, 2, or 0 if "
+    "it chooses neither or both."
+)
+
+
+class JudgeClient:
+    """Asks one judge model questions (temperature 0) and remembers the answers."""
+
+    def __init__(self, base_url: str, model: str, api_key: str | None = None,
+                 cache_path: str | Path | None = None, timeout: float = 60.0) -> None:
+        self.base_url, self.model = base_url.rstrip("/"), model
+        self.api_key, self.timeout = api_key, timeout
+        self.requests = 0  # answers fetched from the endpoint (not from the cache)
+        self._db = sqlite3.connect(str(cache_path) if cache_path else ":memory:")
+        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, answer TEXT)")
+
+    def _key(self, prompt: str) -> str:
+        return hashlib.sha256(json.dumps([self.base_url, self.model, prompt]).encode()).hexdigest()
+
+    def ask(self, prompt: str, max_tokens: int = 8) -> str:
+        key = self._key(prompt)
+        row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
+        if row:
+            return row[0]
+        body = json.dumps({"model": self.model, "temperature": 0, "max_tokens": max_tokens,
+                           "messages": [{"role": "user", "content": prompt}]}).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = urllib.request.Request(f"{self.base_url}/chat/completions", data=body,
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read())["choices"][0]["message"]["content"]
+        except (urllib.error.URLError, OSError, KeyError, IndexError, ValueError) as err:
+            raise UserError(f"judge endpoint {self.base_url}: {err}") from None
+        self.requests += 1
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?)", (key, answer))
+        return answer
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def judge_copa_predictions(path: str | Path, client: JudgeClient) -> dict[str, Any]:
+    """Accuracy of a generative COPA run after a judge has classified its unclassified answers.
+
+    ``path`` is a ``NAME.predictions.jsonl`` of a ``mode: generate`` COPA task. Returns the
+    string-match accuracy, the judged accuracy and how many answers the judge resolved.
+    """
+    records = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            row = json.loads(line)
+            if "unclassified" not in row or "choice1" not in row:
+                raise located(path, "not a generative COPA predictions file", number)
+            records.append(row)
+    if not records:
+        raise located(path, "no predictions")
+    correct = judged_correct = resolved = 0
+    for row in records:
+        pred = row["pred"]
+        correct += pred == row["label"]
+        if row["unclassified"]:
+            reply = client.ask(COPA_JUDGE_PROMPT.format(**row))
+            digit = re.search(r"[012]", reply)
+            pred = {"1": 0, "2": 1}.get(digit.group(0)) if digit else None
+            resolved += pred is not None
+        judged_correct += pred == row["label"]
+    n = len(records)
+    return {"accuracy": correct / n, "accuracy_judged": judged_correct / n,
+            "unclassified": sum(r["unclassified"] for r in records), "resolved_by_judge": resolved,
+            "judge_model": client.model, "examples": n}

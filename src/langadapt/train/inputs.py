@@ -1,0 +1,114 @@
+"""Training inputs: reading documents and conversations, mixing sources, packing them into rows.
+
+Shared by the recipe stages and the standalone ``langadapt train`` commands so both build the
+very same rows. Bad lines are reported as ``file:line: message`` (a user error, exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from langadapt.errors import UserError, located
+from langadapt.train.formats import alpaca_user_message
+from langadapt.train.packing import PackedRows, pack_stream, pack_whole
+
+
+def _jsonl(path: Path):
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise located(path, f"invalid JSON ({err.msg})", number) from None
+            if not isinstance(record, dict):
+                raise located(path, "expected a JSON object", number)
+            yield number, record
+
+
+def read_texts(path: str | Path) -> list[str]:
+    """Documents of a corpus: ``.jsonl`` objects with ``text``, or a text file, one per line."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: file not found")
+    if path.suffix != ".jsonl":
+        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = []
+    for number, record in _jsonl(path):
+        if not isinstance(record.get("text"), str):
+            raise located(path, "a corpus line needs a string 'text'", number)
+        texts.append(record["text"])
+    if not texts:
+        raise located(path, "no documents")
+    return texts
+
+
+def read_conversations(path: str | Path) -> list[list[dict]]:
+    """Conversations (``messages``) or Alpaca records (``instruction``, ``input``, ``output``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: file not found")
+    conversations = []
+    for number, record in _jsonl(path):
+        if "messages" in record:
+            messages = record["messages"]
+            if not (isinstance(messages, list) and messages and all(
+                    isinstance(m, dict) and isinstance(m.get("content"), str) and
+                    m.get("role") in ("system", "user", "assistant") for m in messages)):
+                raise located(path, "messages must be a list of {role, content} with roles "
+                              "system/user/assistant", number)
+            if not any(m["role"] == "assistant" for m in messages):
+                raise located(path, "conversation has no assistant turn to learn from", number)
+        elif isinstance(record.get("instruction"), str) and isinstance(record.get("output"), str):
+            messages = [{"role": "user", "content": alpaca_user_message(
+                record["instruction"], record.get("input") or "")},
+                {"role": "assistant", "content": record["output"]}]
+        else:
+            raise located(path, "expected 'messages' or Alpaca 'instruction'/'output'", number)
+        conversations.append(messages)
+    if not conversations:
+        raise located(path, "no conversations")
+    return conversations
+
+
+def mix_sources(sources: dict[str, list], weights: dict[str, float] | None, seed: int) -> list:
+    """Concatenate sources, each scaled by its weight: 2.0 repeats it twice, 0.5 keeps a random
+    half (seeded), 1.0 (the default) keeps it as it is."""
+    weights = weights or {}
+    unknown = set(weights) - set(sources)
+    if unknown:
+        raise UserError(f"mixture: no data source named {', '.join(sorted(unknown))} "
+                        f"(sources: {', '.join(sources)})")
+    rng = random.Random(seed)
+    mixed = []
+    for name, items in sources.items():
+        weight = weights.get(name, 1.0)
+        whole, part = divmod(weight, 1.0)
+        mixed.extend(items * int(whole))
+        mixed.extend(rng.sample(items, round(part * len(items))))
+    if not mixed:
+        raise UserError("mixture: the weights leave no training example")
+    return mixed
+
+
+def pad_id(tokenizer) -> int:
+    return tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+
+
+def document_rows(tokenizer, texts: list[str], block_size: int) -> PackedRows:
+    """``BOS + text + EOS`` documents streamed into rows (continuations carried over)."""
+    from langadapt.train.pretrain import document_tokens
+
+    return pack_stream(document_tokens(tokenizer, texts), block_size, pad_id(tokenizer))
+
+
+def conversation_rows(tokenizer, conversations: list[list[dict]], block_size: int) -> PackedRows:
+    """Whole conversations best-fit packed, labels on assistant tokens only."""
+    from langadapt.train.formats import tokenize_conversation
+
+    encoded = [tokenize_conversation(tokenizer, messages) for messages in conversations]
+    return pack_whole([ids for ids, _ in encoded], block_size, pad_id(tokenizer),
+                      label_mask=[mask for _, mask in encoded])

@@ -1,0 +1,92 @@
+"""Standalone training runs (``langadapt train pretrain|sft``) into an output folder.
+
+``OUT/checkpoints`` holds the resume points while the run lasts, ``OUT/model`` appears (renamed
+into place) only when training finished, and ``OUT/train_metrics.json`` is written last. The same
+functions as the recipe stages do the work. Safe under ``accelerate launch``: every rank checks
+the same things, only rank 0 writes the final files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from langadapt.artifacts import write_json_atomic
+from langadapt.errors import UserError
+from langadapt.train.engine import TrainingConfig, last_checkpoint
+
+METRICS_FILE = "train_metrics.json"
+
+
+def _is_main_process() -> bool:
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def _prepare_out(out: Path, resume: bool, overwrite: bool) -> None:
+    if (out / "model").exists() and not overwrite:
+        raise UserError(f"{out / 'model'} already exists (pass --overwrite to replace it)")
+    if last_checkpoint(out / "checkpoints") and not resume:
+        raise UserError(f"{out / 'checkpoints'} holds an unfinished run: pass --resume to "
+                        "continue it, or remove the folder to start over")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _finish(out: Path, metrics: dict, config: dict, keep_checkpoints: bool) -> dict:
+    if _is_main_process():
+        if not keep_checkpoints:
+            shutil.rmtree(out / "checkpoints", ignore_errors=True)
+        write_json_atomic(out / METRICS_FILE, {"config": config, "metrics": metrics})
+    return metrics
+
+
+def _run(out: str | Path, train: Callable[[Path], dict], config: dict, resume: bool,
+         overwrite: bool, keep_checkpoints: bool) -> dict:
+    out = Path(out).resolve()
+    _prepare_out(out, resume, overwrite)
+    return _finish(out, train(out), config, keep_checkpoints)
+
+
+def pretrain_to_dir(model: str, data: list[str | Path], out: str | Path,
+                    training: TrainingConfig, validation: dict[str, str | Path] | None = None,
+                    seed: int = 0, resume: bool = False, overwrite: bool = False,
+                    keep_checkpoints: bool = False) -> dict:
+    """Continue pretraining ``model`` on corpus files (JSONL ``text`` or plain lines)."""
+    from langadapt.train.inputs import read_texts
+    from langadapt.train.pretrain import train_pretrain
+
+    texts = [t for path in data for t in read_texts(path)]
+    val = {name: read_texts(path) for name, path in (validation or {}).items()}
+    config = {"command": "pretrain", "model": model, "data": [str(p) for p in data],
+              "validation": {k: str(v) for k, v in (validation or {}).items()}, "seed": seed,
+              "training": training.model_dump(mode="json")}
+    return _run(out, lambda o: train_pretrain(model, texts, training, o, seed=seed, validation=val,
+                                              resume=resume),
+                config, resume, overwrite, keep_checkpoints)
+
+
+def sft_to_dir(model: str, data: list[str | Path], out: str | Path, training: TrainingConfig,
+               chat_template: str = "llammas", mixture: dict[str, float] | None = None,
+               validation: dict[str, str | Path] | None = None, seed: int = 0,
+               resume: bool = False, overwrite: bool = False,
+               keep_checkpoints: bool = False) -> dict:
+    """Instruction-tune ``model`` on conversation files; ``mixture`` weights by file stem."""
+    from langadapt.train.inputs import read_conversations
+    from langadapt.train.sft import train_sft
+
+    sources: dict[str, list] = {}
+    for path in data:
+        name = Path(path).stem
+        if name in sources:
+            raise UserError(f"{path}: two data files named '{name}'; rename one")
+        sources[name] = read_conversations(path)
+    val = {name: read_conversations(path) for name, path in (validation or {}).items()}
+    config = {"command": "sft", "model": model, "data": [str(p) for p in data],
+              "mixture": mixture or {}, "chat_template": chat_template, "seed": seed,
+              "validation": {k: str(v) for k, v in (validation or {}).items()},
+              "training": training.model_dump(mode="json")}
+    return _run(out, lambda o: train_sft(model, sources, training, o, seed=seed,
+                                         chat_template=chat_template, mixture=mixture,
+                                         validation=val, resume=resume, where=str(model)),
+                config, resume, overwrite, keep_checkpoints)
