@@ -29,7 +29,7 @@ def test_markdown_has_a_row_per_model_and_the_change_vs_base():
     text = render_markdown(RESULTS)
     assert "| sft | 330.00 | 45.00 |" in text  # languages sorted: en before et
     assert "+10.0%" in text and "-95.0%" in text
-    assert "| base | 0.5 |" in text and "| sft | 0.6 |" in text
+    assert "| base | 0.500 |" in text and "| sft | 0.600 |" in text
 
 
 def test_html_embeds_bar_and_box_plots():

@@ -148,7 +148,7 @@ def appended(tmp_path_factory, llama2_file, sp_et_dir):
     from langadapt.vocab.adapt import adapt_vocabulary
 
     out = tmp_path_factory.mktemp("append") / "out"
-    return out, adapt_vocabulary(llama2_file, sp_et_dir, "extend", out)
+    return out, adapt_vocabulary(llama2_file, sp_et_dir, "extend", out, strategy="append")
 
 
 @pytest.fixture()

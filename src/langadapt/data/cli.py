@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from langadapt.errors import UserError
+
 
 def add_bitext_command(data_sub: argparse._SubParsersAction) -> None:
     p = data_sub.add_parser(
@@ -129,8 +131,131 @@ def _run_translation_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_corpus_command(data_sub: argparse._SubParsersAction) -> None:
+    p = data_sub.add_parser(
+        "corpus",
+        help="build a pretraining corpus: filter, dedup, mix languages by ratio to a token budget",
+        description=(
+            "Read documents (text lines/paragraphs, JSONL[.gz|.zst], Parquet, saved HF datasets, "
+            "hub datasets in streaming mode), drop those failing the length, exclusion, URL-suffix, "
+            "script and language-ID filters, remove exact and MinHash near-duplicates, and mix the "
+            "languages by target shares up to a token budget counted with --tokenizer. Runs as "
+            "datatrove pipelines (local by default; Slurm/Ray via the config's executor). Writes "
+            "OUT/corpus/part-*.jsonl.gz (or .parquet) with {text, lang, source, url?, id}, "
+            "OUT/corpus.jsonl and OUT/stats.json. Options given here override the --config file."
+        ),
+    )
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="YAML/JSON with the keys of the recipe's corpus stage (sources, mix, "
+                        "token_budget, filters, executor, ...); paths are relative to this file")
+    p.add_argument("--source", action="append", default=[], metavar="PATH:LANG[:FORMAT]",
+                   help="an input (repeatable): file or folder, its language code and optionally "
+                        "its format (lines, paragraphs, jsonl, parquet, hf_disk); hub:DATASET_ID:LANG"
+                        " streams a hub dataset")
+    p.add_argument("--mix", metavar="LANG=SHARE,...",
+                   help="target shares, e.g. et=0.75,en=0.25 (default: the config's, else that)")
+    p.add_argument("--mix-by", choices=["tokens", "documents"],
+                   help="unit the shares are measured in (default tokens)")
+    p.add_argument("--token-budget", type=int, metavar="N", help="stop once N tokens are in")
+    p.add_argument("--tokenizer", required=True, metavar="NAME_OR_DIR",
+                   help="tokenizer (folder or hub id) of the model being adapted; counts tokens")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the mix (default 0)")
+    p.add_argument("--on-error", choices=["fail", "skip"],
+                   help="bad input records: fail naming file:line (default) or skip, count and report")
+    p.add_argument("--no-dedup", action="store_true", help="keep exact and near duplicates")
+    p.add_argument("--no-near-dedup", action="store_true", help="exact dedup only, no MinHash")
+    p.add_argument("--no-language-id", action="store_true", help="do not check languages")
+    p.add_argument("--output-format", choices=["jsonl.gz", "parquet"],
+                   help="format of the corpus shards (default jsonl.gz)")
+    p.add_argument("--executor", choices=["local", "slurm", "ray"],
+                   help="datatrove executor (slurm/ray need the config's executor options)")
+    p.add_argument("--tasks", type=int, metavar="N", help="parallel tasks (default: one per input file)")
+    p.add_argument("--workers", type=int, metavar="N", help="local executor: tasks run at once (default 1)")
+    p.add_argument("--verbose", action="store_true", help="show datatrove's per-task logs")
+    p.add_argument("--keep-work", action="store_true", help="keep OUT/.work (intermediate shards, logs)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (replaced)")
+    p.set_defaults(func=_run_corpus)
+
+
+def _parse_source(spec: str) -> dict:
+    if spec.startswith("hub:"):
+        parts = spec[4:].rsplit(":", 1)
+        if len(parts) != 2:
+            raise UserError(f"--source {spec}: expected hub:DATASET_ID:LANG")
+        return {"hub": parts[0], "lang": parts[1]}
+    parts = spec.split(":")
+    if len(parts) not in (2, 3):
+        raise UserError(f"--source {spec}: expected PATH:LANG or PATH:LANG:FORMAT")
+    source = {"path": parts[0], "lang": parts[1]}
+    if len(parts) == 3:
+        source["format"] = parts[2]
+    return source
+
+
+def _corpus_config(args: argparse.Namespace):
+    import yaml
+    from pydantic import ValidationError
+
+    from langadapt.data.corpus import CorpusStage
+
+    data: dict = {}
+    base_dir = Path.cwd()
+    if args.config:
+        try:
+            data = yaml.safe_load(args.config.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise UserError(f"{args.config}: cannot read config: {err}") from None
+        if not isinstance(data, dict):
+            raise UserError(f"{args.config}: a corpus config is a mapping (sources, mix, ...)")
+        base_dir = args.config.resolve().parent
+    if args.source:
+        data["sources"] = [_parse_source(s) for s in args.source]
+    if args.mix:
+        try:
+            data["mix"] = {k.strip(): float(v) for k, v in (i.split("=") for i in args.mix.split(","))}
+        except ValueError:
+            raise UserError(f"--mix {args.mix}: expected LANG=SHARE,LANG=SHARE") from None
+    for key, value in (("mix_by", args.mix_by), ("token_budget", args.token_budget),
+                       ("on_error", args.on_error), ("output_format", args.output_format)):
+        if value is not None:
+            data[key] = value
+    for key, flag in (("dedup", args.no_dedup), ("near_dedup", args.no_near_dedup),
+                      ("language_id", args.no_language_id)):
+        if flag:
+            data[key] = False
+    executor = dict(data.get("executor") or {})
+    for key, value in (("type", args.executor), ("tasks", args.tasks), ("workers", args.workers)):
+        if value is not None:
+            executor[key] = value
+    data["executor"] = executor
+    data.pop("type", None)
+    if not data.get("sources"):
+        raise UserError("give at least one --source PATH:LANG (or sources: in --config)")
+    try:
+        return CorpusStage.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise UserError(f"{args.config or 'corpus options'}: {where}: {first['msg']}") from None
+
+
+def _run_corpus(args: argparse.Namespace) -> int:
+    from langadapt.artifacts import atomic_dir
+    from langadapt.data.corpus import build_corpus
+    from langadapt.data.corpus_stats import summary
+
+    cfg = _corpus_config(args)
+    with atomic_dir(args.out) as tmp:
+        stats = build_corpus(cfg, tmp, args.tokenizer, args.seed, verbose=args.verbose,
+                             keep_work=args.keep_work)
+    print(summary(stats), file=sys.stderr)
+    print(f"corpus -> {args.out} (stats: {args.out / 'stats.json'})", file=sys.stderr)
+    return 0
+
+
 # `langadapt data` subcommands in --help order; add a command by appending its add_* function.
 DATA_COMMANDS = [add_bitext_command, add_translation_tasks_command]
+DATA_COMMANDS.append(add_corpus_command)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,6 +9,7 @@ and a detector restricted to the corpus' own languages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -151,8 +152,7 @@ class LanguageIdFilter(BaseFilter):
 
     def _detector(self):
         if self._detect is None:
-            self._detect = (_lingua_detector if self.backend == "lingua" else _py3langid_detector)(
-                self.candidates)
+            self._detect = cached_detector(self.backend, tuple(self.candidates))
         return self._detect
 
     def filter(self, doc: Document):
@@ -163,6 +163,13 @@ class LanguageIdFilter(BaseFilter):
         if lang != doc.metadata["lang"]:
             return False, "wrong_language"
         return True if confidence >= self.min_confidence else (False, "low_confidence")
+
+
+@functools.lru_cache(maxsize=4)
+def cached_detector(backend: str, langs: tuple[str, ...]):
+    """One detector per process: loading py3langid's model takes about a second, once per task
+    otherwise (the local executor runs tasks one after another in the same process)."""
+    return (_lingua_detector if backend == "lingua" else _py3langid_detector)(list(langs))
 
 
 def _py3langid_detector(langs: list[str]):

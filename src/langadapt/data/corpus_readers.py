@@ -87,12 +87,18 @@ class TextAndJsonlReader(RecordChecks, BaseDiskReader):
 
     def _lines(self, filepath: str) -> Iterator[tuple[int, str]]:
         where = self.data_folder.resolve_paths(filepath)
-        with self.data_folder.open(filepath, "rb", compression="infer") as handle:
-            for number, raw in enumerate(handle, 1):
+        # surrogateescape keeps undecodable bytes visible per line (zstd streams cannot be read
+        # line by line in binary mode, so decoding cannot be done by hand)
+        with self.data_folder.open(filepath, "rt", compression="infer", encoding="utf-8",
+                                   errors="surrogateescape") as handle:
+            for number, line in enumerate(handle, 1):
                 try:
-                    yield number, raw.decode("utf-8")
-                except UnicodeDecodeError as err:
-                    self.bad(f"{where}:{number}", f"not valid UTF-8 ({err.reason} at byte {err.start})")
+                    line.encode("utf-8")
+                except UnicodeEncodeError as err:
+                    self.bad(f"{where}:{number}", f"not valid UTF-8 (undecodable byte at character "
+                                                  f"{err.start + 1})")
+                    continue
+                yield number, line
 
     def read_file(self, filepath: str) -> Iterator[Document]:
         where = self.data_folder.resolve_paths(filepath)
@@ -144,8 +150,8 @@ class CheckedParquetReader(RecordChecks, ParquetReader):
         path = source.path
         folder, glob = (path, source.glob or DEFAULT_GLOBS["parquet"]) if path.is_dir() else (
             path.parent, path.name)
-        super().__init__(str(folder), glob_pattern=glob, add_file_path=False,
-                         text_key=source.text_field, id_key=source.id_field)
+        super().__init__(str(folder), glob_pattern=glob, text_key=source.text_field,
+                         id_key=source.id_field)
         self._init_checks(source, on_error, report_dir)
 
     def get_document_from_dict(self, data: dict, source_file: str, id_in_file):

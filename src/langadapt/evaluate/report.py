@@ -18,6 +18,10 @@ from langadapt.errors import UserError
 
 # The metric each task type's bar chart and prompt box plot show.
 HEADLINE = {"copa": "accuracy", "belebele": "accuracy", "qa": "f1", "mt": "chrf++", "gec": "f0.5"}
+# The columns a task type gets in the summary table (the papers' tables); other types show every
+# numeric metric.
+TABLE_METRICS = {"copa": ["accuracy"], "belebele": ["accuracy"], "qa": ["exact_match", "f1"],
+                 "mt": ["bleu", "chrf++"], "gec": ["precision", "recall", "f0.5"]}
 
 
 def _change(value: float, base: float) -> str:
@@ -60,7 +64,7 @@ def _task_names(models: dict) -> list[str]:
 
 
 def _fmt(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def tasks_table(results: dict) -> str:
@@ -70,8 +74,11 @@ def tasks_table(results: dict) -> str:
     for task in _task_names(models):
         metrics: list[str] = []
         for m in models.values():
-            for key, value in m.get("tasks", {}).get(task, {}).get("metrics", {}).items():
-                if isinstance(value, (int, float)) and key not in metrics:
+            entry = m.get("tasks", {}).get(task, {})
+            wanted = TABLE_METRICS.get(entry.get("type", ""))
+            for key, value in entry.get("metrics", {}).items():
+                if isinstance(value, (int, float)) and key not in metrics and (
+                        wanted is None or key in wanted):
                     metrics.append(key)
         columns += [(task, key) for key in metrics]
     if not columns:
@@ -87,8 +94,9 @@ def render_markdown(results: dict) -> str:
     parts = ["# Evaluation report\n"]
     tasks = tasks_table(results)
     if tasks:
-        parts.append(f"## Tasks\n\nScores of the reported prompt (best on dev when a dev split "
-                     f"is given).\n\n{tasks}\n")
+        parts.append("## Tasks\n\nWith a dev split: the test score of the prompt that was best on "
+                     "dev; without one: the mean over all prompts (per-prompt scores and their "
+                     f"spread are in results.json and the HTML report).\n\n{tasks}\n")
     parts.append(
         "## Perplexity on held-out text\n\nPer-token perplexity depends on the tokenizer; bits per "
         "character compares across vocabularies. Tokens/word is the tokenizer's fertility on the "

@@ -10,11 +10,13 @@ optimiser/scheduler/RNG/data-position state stay the Trainer's job.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import math
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Literal
@@ -232,7 +234,9 @@ def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_
     if checkpoint:
         log.warning("resuming from %s", checkpoint)
     started = time.perf_counter()
-    output = trainer.train(resume_from_checkpoint=checkpoint)
+    # Progress and log lines go to stderr: stdout is left to the result (the CLI prints JSON).
+    with contextlib.redirect_stdout(sys.stderr):
+        output = trainer.train(resume_from_checkpoint=checkpoint)
     wall = time.perf_counter() - started
     model.config.use_cache = True  # saved models generate with the cache on
     _save_final_model(trainer, trainer.model, tokenizer, work_dir, cfg.trainable == "lora")
@@ -253,6 +257,7 @@ def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_
         "tokens_per_s": round(tokens_seen / wall, 1) if wall > 0 else None,
         "trainable": cfg.trainable,
         **counts,
+        "world_size": args.world_size,
         "resumed_from": Path(checkpoint).name if checkpoint else None,
     }
     if eval_rows:

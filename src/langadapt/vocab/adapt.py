@@ -118,11 +118,8 @@ def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_di
     saved_counts = None
     if mode == "extend" and new is not None and not corpus and strategy != "append":
         saved_counts = word_counts_of(new)
-    if strategy is None:
-        strategy = "merges" if corpus or saved_counts else "append"
-        if mode == "extend" and new is not None and strategy == "append":
-            notice(f"{new} has no {WORD_COUNTS_FILE} (not made by `langadapt vocab train`): extending "
-                   "with strategy append; give --corpus FILE to learn merges over the base segmentation")
+    fell_back = strategy is None and mode == "extend" and new is not None and not corpus and not saved_counts
+    strategy = strategy or ("merges" if corpus or saved_counts else "append")
     if strategy not in STRATEGIES:
         raise UserError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if strategy == "merges" and not corpus and not saved_counts:
@@ -145,6 +142,9 @@ def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_di
     if mode == "extend":
         require_bpe(base_tok, "extend")
         final, added = _extend(base_tok, new_tok, source, strategy, new_tokens, new_pieces_only)
+        if fell_back:  # said once it worked, so an error stays the only line on stderr
+            notice(f"{new} has no {WORD_COUNTS_FILE} (not made by `langadapt vocab train`): extended "
+                   "with strategy append; give --corpus FILE to learn merges over the base segmentation")
         stats |= {"strategy": strategy, "tokens_added": len(added)}
     elif mode == "replace":
         final, special_map = _replace(base_tok, new_tok)
