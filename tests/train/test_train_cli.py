@@ -101,12 +101,16 @@ def test_sft_command_mixes_sources_by_weight(tiny_model_dir, tmp_path, shared_da
 
 
 def test_accelerate_launch_two_cpu_processes(tiny_model_dir, corpus, tmp_path):
-    """DDP over gloo: two ranks, one model written, twice the rows per step of one process."""
+    """DDP over gloo: two ranks, one model written, twice the rows per step of one process.
+
+    ``--cpu`` would make accelerate start a single process (its multi-CPU path needs mpirun);
+    ``--multi_gpu`` starts torchrun ranks, and the engine's ``use_cpu`` puts them on gloo.
+    """
     out = tmp_path / "ddp"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
            "OMP_NUM_THREADS": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--cpu",
+        [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--multi_gpu",
          "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
          "-m", "langadapt", "train", "pretrain", "--model", str(tiny_model_dir),
          "--data", str(corpus), "--out", str(out), "--block-size", "32", "--batch-size", "2",

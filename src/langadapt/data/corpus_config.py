@@ -125,6 +125,7 @@ class CorpusStage(StageConfig):
     language_id_backend: Literal["py3langid", "lingua"] = "py3langid"
     language_id_min_chars: int = Field(40, description="shorter documents are not language-checked")
     language_id_min_confidence: float = Field(0.5, ge=0, le=1)
+    language_id_sample_chars: int = Field(2000, ge=1, description="characters the detector reads")
     language_id_candidates: list[str] | None = Field(
         None, description="languages the detector chooses among (default: the sources' and en)")
     scripts: dict[str, list[str]] = Field(default_factory=dict,

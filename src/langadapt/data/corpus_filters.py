@@ -51,6 +51,8 @@ class Tally(PipelineStep):
     def run(self, data, rank: int = 0, world_size: int = 1):
         for doc in data:
             self.stat_update(f"{self.point}\t{doc.metadata['lang']}\t{doc.metadata['source']}")
+            if doc.metadata.pop("duplicate_count", 0):  # set by datatrove's exact dedup filter
+                self.stat_update("exact_clusters")
             yield doc
 
 
@@ -131,11 +133,21 @@ class ScriptFilter(BaseFilter):
             self._patterns[lang] = regex.compile(rf"[{wanted}]")
         return self._patterns[lang]
 
+    _letter = regex.compile(r"\p{L}")
+    _ascii_letters = {c: None for c in range(128) if chr(c).isalpha()}
+    _ascii = dict.fromkeys(range(128))
+
     def filter(self, doc: Document):
-        letters = sum(1 for ch in doc.text if ch.isalpha())
+        # ASCII letters are counted with str.translate (C speed); regex only sees the rest
+        text = doc.text
+        ascii_letters = len(text) - len(text.translate(self._ascii_letters))
+        others = text.translate(self._ascii)
+        letters = ascii_letters + len(self._letter.findall(others))
         if letters == 0:
             return False, "no_letters"
-        in_script = len(self._pattern(doc.metadata["lang"]).findall(doc.text))
+        lang = doc.metadata["lang"]
+        in_script = (ascii_letters if "Latin" in self.scripts[lang] else 0) + len(
+            self._pattern(lang).findall(others))
         return True if in_script / letters >= self.min_share else (False, "wrong_script")
 
 
@@ -144,9 +156,10 @@ class LanguageIdFilter(BaseFilter):
 
     name = "language id"
 
-    def __init__(self, candidates: list[str], min_chars: int, min_confidence: float, backend: str):
+    def __init__(self, candidates: list[str], min_chars: int, min_confidence: float, backend: str,
+                 sample_chars: int = 2000):
         super().__init__()
-        self.candidates, self.min_chars = candidates, min_chars
+        self.candidates, self.min_chars, self.sample_chars = candidates, min_chars, sample_chars
         self.min_confidence, self.backend = min_confidence, backend
         self._detect = None
 
@@ -159,7 +172,8 @@ class LanguageIdFilter(BaseFilter):
         if len(doc.text) < self.min_chars:
             self.stat_update("too_short_to_check")
             return True
-        lang, confidence = self._detector()(doc.text)
+        # detection time grows with length; the first couple of thousand characters decide it
+        lang, confidence = self._detector()(doc.text[: self.sample_chars])
         if lang != doc.metadata["lang"]:
             return False, "wrong_language"
         return True if confidence >= self.min_confidence else (False, "low_confidence")

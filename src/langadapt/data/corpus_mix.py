@@ -139,7 +139,8 @@ class RatioMixer(PipelineStep):
         tokenizer = load_tokenizer(self.tokenizer_path)
 
         def count_batch(texts: list[str]) -> list[int]:
-            return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+            with self.track_time("batch"):
+                return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
 
         streams = {lang: language_stream(f"{self.input_folder}/{lang}", self.seed, lang,
                                          self.buffer_size, count_batch) for lang in self.shares}

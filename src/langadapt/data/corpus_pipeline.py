@@ -17,6 +17,7 @@ import io
 import json
 import re
 import shutil
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -131,10 +132,11 @@ class TextMinhashSignature(MinhashDedupSignature):
 class Executors:
     """Builds one executor per pipeline, each depending on the one before (Slurm, Ray)."""
 
-    def __init__(self, cfg: CorpusStage, logs: Path, verbose: bool):
-        self.cfg, self.logs, self.verbose = cfg, logs, verbose
+    def __init__(self, cfg: CorpusStage, logs: Path, verbose: bool, show_progress: bool):
+        self.cfg, self.logs, self.verbose, self.show_progress = cfg, logs, verbose, show_progress
         self.previous = None
         self.chain: list = []
+        self.names: list[str] = []
 
     def add(self, name: str, pipeline: list, tasks: int) -> None:
         ex = self.cfg.executor
@@ -158,6 +160,7 @@ class Executors:
             executor = LocalPipelineExecutor(pipeline, workers=min(ex.workers, tasks),
                                              skip_completed=False, **common)
         self.chain.append(executor)
+        self.names.append(name)
         self.previous = executor
 
     def run(self) -> None:
@@ -167,7 +170,10 @@ class Executors:
             if self.cfg.executor.type == "slurm":
                 self.chain[-1].run()
             else:
-                for executor in self.chain:
+                for number, (name, executor) in enumerate(zip(self.names, self.chain), 1):
+                    if self.show_progress:  # the real stderr: sys.stderr is redirected here
+                        print(f"corpus [{number}/{len(self.chain)}] {name.split('-', 1)[1]}",
+                              file=sys.__stderr__, flush=True)
                     executor.run()
 
 
@@ -178,7 +184,7 @@ def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, see
     work = out_dir / ".work"
     logs = work / "logs"
     tasks = cfg.executor.tasks or default_tasks(cfg)
-    chain = Executors(cfg, logs, verbose)
+    chain = Executors(cfg, logs, verbose, show_progress)
     by_lang = work / "by_lang"
     split_by_lang = "${lang}/${rank}.jsonl.zst"
     bad_input_dir = work / "bad_input"
@@ -195,9 +201,14 @@ def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, see
                                     cfg.script_min_share))
     if cfg.language_id:
         filters.append(LanguageIdFilter(cfg.candidates(), cfg.language_id_min_chars,
-                                        cfg.language_id_min_confidence, cfg.language_id_backend))
+                                        cfg.language_id_min_confidence, cfg.language_id_backend,
+                                        cfg.language_id_sample_chars))
     readers = [reader_for(source, cfg.on_error, str(bad_input_dir)) for source in cfg.sources]
     filtered = work / "filtered"
+    # datatrove readers fail on a missing folder: a step whose input is all filtered away must
+    # find an empty folder instead
+    for folder in (filtered, work / "exact", *(by_lang / lang for lang in cfg.mix)):
+        folder.mkdir(parents=True, exist_ok=True)
     chain.add("1-filter", [*readers, *filters, Tally("filtered"),
                            _shards(filtered) if cfg.dedup else _shards(by_lang, split_by_lang)], tasks)
 
@@ -232,16 +243,20 @@ def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, see
 
     try:
         chain.run()
-    except UserError:
-        raise
-    except Exception as err:  # a UserError raised inside a worker process arrives re-wrapped
-        message = str(err)
-        if type(err).__name__ == "UserError" or message.startswith("UserError"):
-            raise UserError(message) from None
+    except Exception as err:
+        if not keep_work:
+            shutil.rmtree(work, ignore_errors=True)
+        if isinstance(err, UserError):
+            raise
+        if type(err).__name__ == "UserError":  # raised in a worker process, re-created by the pool
+            raise UserError(str(err)) from None
         raise
     if cfg.executor.type == "slurm":
         return {"submitted": True, "logs": str(logs)}
     stats = json.loads((out_dir / "stats.json").read_text(encoding="utf-8"))
     if not keep_work:
         shutil.rmtree(work, ignore_errors=True)
+    if stats["documents"] == 0:
+        raise UserError(f"no document is left for the corpus (read {stats['input_documents']}, "
+                        f"dropped {stats['dropped']}, stopped: {stats['stopped_because']})")
     return stats

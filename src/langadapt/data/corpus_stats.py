@@ -105,6 +105,9 @@ def write_stats(result: dict, *, cfg: CorpusStage, out_dir: str, logs: str, bad_
         "executor": cfg.executor.type,
         "tasks": tasks,
     }
+    if cfg.dedup:
+        stats["exact_dedup"] = {"clusters": _sum(steps, "tally exact_dedup", "exact_clusters"),
+                                "removed": dropped["exact_duplicate"]}
     if cfg.dedup and cfg.near_dedup:
         from langadapt.data.corpus_pipeline import lsh_bands
 

@@ -149,6 +149,10 @@ def _summary_rows(results: dict[str, Any]) -> list[str]:
             rows.append((name, "perplexity", "bits/char", f"{metrics['bits_per_char']:.4f}",
                          f"ppl {metrics['perplexity']:.2f}", "-"))
             continue
+        if entry["type"] == "lm_eval":
+            rows += [(name, "lm_eval", metric, f"{value:.4f}", "(harness)", "-")
+                     for metric, value in metrics.items()]
+            continue
         key = entry["select_by"]
         split = entry["best_prompt_split"]
         best = entry["best_prompt"] + (" (best on dev)" if split == "dev" else " (best on test)")

@@ -22,7 +22,7 @@ from pydantic import model_validator
 from langadapt.errors import UserError
 from langadapt.stage import InputPath
 
-TASK_TYPES = ("copa", "qa", "mt", "gec", "belebele", "perplexity")
+TASK_TYPES = ("copa", "qa", "mt", "gec", "belebele", "perplexity", "lm_eval")
 # (required, optional) file keys of each task type
 FILE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "copa": (("test",), ("dev",)),
@@ -31,9 +31,10 @@ FILE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "mt": (("source", "reference"), ("dev_source", "dev_reference")),
     "gec": (("m2",), ("source", "dev_m2", "dev_source")),
     "perplexity": (("text",), ()),
+    "lm_eval": ((), ("include_path",)),
 }
 ALL_FILE_KEYS = ("test", "dev", "source", "reference", "dev_source", "dev_reference", "m2",
-                 "dev_m2", "text")
+                 "dev_m2", "text", "include_path")
 DEFAULT_MODE = {"copa": "loglik", "belebele": "loglik"}  # every other type: generate
 DEFAULT_MAX_NEW_TOKENS = {"copa": 16, "qa": 48, "mt": 256, "gec": 192}
 SELECTABLE = {  # metrics a prompt can be selected by (all: higher is better)
@@ -44,7 +45,8 @@ SELECTABLE = {  # metrics a prompt can be selected by (all: higher is better)
 # settings that only some task types read; naming them elsewhere is an error, not a no-op
 TYPE_ONLY = {"source_lang": ("mt",), "target_lang": ("mt",), "bleu_tokenize": ("mt",),
              "fix_csv_quotes": ("mt",), "tokenize_output": ("gec",), "block_size": ("perplexity",),
-             "loglik_norm": ("copa", "belebele")}
+             "loglik_norm": ("copa", "belebele"), "lm_eval_tasks": ("lm_eval",),
+             "num_fewshot": ("lm_eval",)}
 
 
 class TaskConfig(BaseModel):
@@ -53,7 +55,7 @@ class TaskConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="unique; also the stem of NAME.hyp.txt")
-    type: Literal["copa", "qa", "mt", "gec", "belebele", "perplexity"]
+    type: Literal["copa", "qa", "mt", "gec", "belebele", "perplexity", "lm_eval"]
     mode: Literal["loglik", "generate"] | None = Field(
         None, description="copa: loglik (default) or generate; belebele: loglik; others: generate")
     test: InputPath | None = None
@@ -65,6 +67,9 @@ class TaskConfig(BaseModel):
     m2: InputPath | None = None
     dev_m2: InputPath | None = None
     text: InputPath | None = None
+    include_path: InputPath | None = Field(None, description="lm_eval: folder of task YAMLs")
+    lm_eval_tasks: list[str] | None = Field(None, description="lm_eval: harness task names")
+    num_fewshot: int | None = Field(None, ge=0, description="lm_eval: few-shot examples")
     source_lang: str | None = None
     target_lang: str | None = None
     prompts: list[str | dict[str, str]] | None = Field(
@@ -101,8 +106,8 @@ class TaskConfig(BaseModel):
     @classmethod
     def _known_prompts(cls, value: list | None, info: ValidationInfo) -> list | None:
         task_type = info.data.get("type")
-        if task_type == "perplexity" and value is not None:
-            raise ValueError("perplexity tasks take no prompts")
+        if task_type in ("perplexity", "lm_eval") and value is not None:
+            raise ValueError(f"{task_type} tasks take no prompts")
         if task_type in SELECTABLE:
             mode = info.data.get("mode") or DEFAULT_MODE.get(task_type, "generate")
             _templates(task_type, mode, value)
@@ -120,6 +125,8 @@ class TaskConfig(BaseModel):
                    if k in self.model_fields_set and self.type not in types]
         if unused:
             raise ValueError(f"{', '.join(unused)}: not used by {self.type} tasks")
+        if self.type == "lm_eval" and not self.lm_eval_tasks:
+            raise ValueError("an lm_eval task needs lm_eval_tasks (harness task names)")
         if (self.dev_source is None) != (self.dev_reference is None):
             raise ValueError("an mt dev split needs both dev_source and dev_reference")
         if self.dev_source is not None and self.type == "gec" and self.dev_m2 is None:
@@ -158,6 +165,8 @@ class TaskConfig(BaseModel):
         """The settings that shaped the scores, for results.json."""
         if self.type == "perplexity":
             return {"block_size": self.block_size, "batch_size": self.batch_size}
+        if self.type == "lm_eval":
+            return {"num_fewshot": self.num_fewshot, "batch_size": self.batch_size}
         settings: dict[str, Any] = {"mode": self.mode, "format": self.format,
                                     "system": self.system, "batch_size": self.batch_size}
         if self.mode == "loglik":
@@ -319,6 +328,19 @@ def run_perplexity(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
             "examples": {"test": len(lines)}, "files": _files(cfg), "versions": _versions(None)}
 
 
+def run_harness(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
+    from langadapt.evaluate.tasks.lm_eval_bridge import run_lm_eval
+
+    out = run_lm_eval(runner.model, runner.tokenizer, cfg.lm_eval_tasks,
+                      include_path=str(cfg.include_path) if cfg.include_path else None,
+                      num_fewshot=cfg.num_fewshot, limit=cfg.limit, batch_size=cfg.batch_size,
+                      seed=cfg.seed or 0)
+    return {"type": cfg.type, "metrics": out["metrics"], "selection": None, "select_by": None,
+            "best_prompt": None, "prompts": {}, "spread": {}, "decoding": cfg.decoding(),
+            "examples": out["n_samples"], "files": _files(cfg), "harness": out["configs"],
+            "versions": {**_versions(None), "lm_eval": out["lm_eval_version"]}}
+
+
 def _files(cfg: TaskConfig) -> dict[str, str]:
     return {k: str(getattr(cfg, k)) for k in ALL_FILE_KEYS if getattr(cfg, k) is not None}
 
@@ -364,6 +386,9 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
     for cfg in tasks:
         if cfg.type == "perplexity":
             results["tasks"][cfg.name] = run_perplexity(runner, cfg)
+            continue
+        if cfg.type == "lm_eval":
+            results["tasks"][cfg.name] = run_harness(runner, cfg)
             continue
         entry, reported = run_task(runner, cfg)
         results["tasks"][cfg.name] = entry

@@ -121,7 +121,11 @@ def _training_arguments(cfg: TrainingConfig, out_dir: Path, seed: int, eval_name
         report_to=["tensorboard"] if tensorboard else "none",
         dataloader_pin_memory=torch.cuda.is_available(),
         remove_unused_columns=False,
+        ddp_find_unused_parameters=False,  # frozen parameters are not DDP's (requires_grad off)
         disable_tqdm=False,
+        # Without an accelerator, tell accelerate so: `accelerate launch --multi_gpu
+        # --num_processes N` then runs N CPU ranks over gloo instead of N separate runs.
+        use_cpu=not (torch.cuda.is_available() or torch.backends.mps.is_available()),
     )
 
 
