@@ -105,9 +105,14 @@ def main() -> int:
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--pairs", type=int, default=600, help="Tatoeba translation pairs")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (1: stable numbers on a shared machine, where "
+                        "spinning OpenMP threads slow every setup down many times over)")
     args = parser.parse_args()
 
     import torch
+
+    torch.set_num_threads(args.threads)
     from transformers import AutoTokenizer
 
     from langadapt.train.formats import ensure_chat_template

@@ -14,7 +14,7 @@ from langadapt.errors import UserError
 from langadapt.vocab.adapt import adapt_vocabulary
 from langadapt.vocab.fertility import count_tokens
 from langadapt.vocab.load import BYTE_PIECE, load_tokenizer
-from langadapt.vocab.merges import merges_on_base, read_text_lines
+from langadapt.vocab.merges import count_words, merges_on_base, read_text_lines
 from langadapt.vocab.wordcounts import WORD_COUNTS_FILE, read_word_counts
 
 
@@ -44,7 +44,7 @@ def test_train_saves_word_counts_of_its_text(sp_et_dir, et_corpus):
     assert first == sorted(first, reverse=True)  # most frequent first
 
 
-def test_bytelevel_train_saves_word_counts(tmp_path, et_corpus):
+def test_bytelevel_train_saves_word_counts(tmp_path, et_corpus, llama2_tok):
     from langadapt.vocab.train import train_tokenizer
 
     out = train_tokenizer(et_corpus[:1], 400, "bytelevel", tmp_path / "bl")
@@ -52,6 +52,11 @@ def test_bytelevel_train_saves_word_counts(tmp_path, et_corpus):
     lines = list(read_text_lines(et_corpus[:1]))
     assert sum(len(w) * c for w, c in counts.items()) == sum(len(x) for x in lines)
     assert counts[" ja"] > 100 and "Ġja" not in counts  # plain text, not the byte-level alphabet
+    # Re-split by Llama 2 (another family), the words still spell the text: no `▁` is prefixed
+    # to a word that continues one (`:` after `ütles`).
+    llama_words = count_words(llama2_tok, counts.items(), parts_of_lines=True)
+    assert sum(len(w) * c for w, c in llama_words.items()) == sum(len(x) for x in lines)
+    assert llama_words["▁ja"] == counts[" ja"] and llama_words[":"] == counts[":"] > 10
 
 
 def test_merges_from_word_counts_equal_merges_from_the_corpus(llama2_tok, sp_et_dir, et_corpus):

@@ -110,8 +110,17 @@ def _shards(folder: Path, name: str = "${rank}.jsonl.zst") -> JsonlWriter:
     return JsonlWriter(str(folder), output_filename=name, compression="zstd")
 
 
+class ShardReader(JsonlReader):
+    """datatrove's JSONL reader for intermediate shards; no shard (all filtered away) is no input."""
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):
+        if not self.data_folder.list_files(glob_pattern=self.glob_pattern):
+            return
+        yield from super().run(data, rank, world_size)
+
+
 def _reader(folder: Path) -> JsonlReader:
-    return JsonlReader(str(folder), add_file_path=False, glob_pattern="*.jsonl.zst")
+    return ShardReader(str(folder), add_file_path=False, glob_pattern="*.jsonl.zst")
 
 
 def _hash_text64(text: str) -> int:

@@ -98,3 +98,39 @@ def judge_copa_predictions(path: str | Path, client: JudgeClient) -> dict[str, A
     return {"accuracy": correct / n, "accuracy_judged": judged_correct / n,
             "unclassified": sum(r["unclassified"] for r in records), "resolved_by_judge": resolved,
             "judge_model": client.model, "examples": n}
+
+
+QA_JUDGE_PROMPT = (
+    "You grade answers to reading-comprehension questions against reference answers.\n"
+    "Question: {question}\nReference answer(s): {references}\nModel's answer:\n<<<\n{output}\n>>>\n"
+    "Does the model's answer give the same information as a reference answer (wording may "
+    "differ, it may be in another language)? Reply with one word: CORRECT or INCORRECT."
+)
+_VERDICT = re.compile(r"\b(INCORRECT|CORRECT|VALE|ÕIGE)\b", re.IGNORECASE)
+
+
+def parse_verdict(reply: str) -> bool | None:
+    """CORRECT -> True, INCORRECT -> False (Estonian ÕIGE / VALE too); None when unclear."""
+    match = _VERDICT.search(reply)
+    if not match:
+        return None
+    return match.group(1).upper() in ("CORRECT", "ÕIGE")
+
+
+def judge_qa_predictions(path: str | Path, client: JudgeClient) -> dict[str, Any]:
+    """Reference-guided judge accuracy of a QA run (``NAME.predictions.jsonl`` of a qa task)."""
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            row = json.loads(line)
+            if not {"question", "answers", "prediction"} <= set(row):
+                raise located(path, "not a QA predictions file", number)
+            rows.append(row)
+    if not rows:
+        raise located(path, "no predictions")
+    verdicts = [parse_verdict(client.ask(QA_JUDGE_PROMPT.format(
+        question=row["question"], references=" | ".join(row["answers"]),
+        output=row["prediction"]), max_tokens=4)) for row in rows]
+    return {"judge_accuracy": sum(v is True for v in verdicts) / len(rows),
+            "unparsed_verdicts": sum(v is None for v in verdicts),
+            "judge_model": client.model, "examples": len(rows)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -28,27 +29,42 @@ class SamplingOptions:
         return kwargs
 
 
-def stream_reply(model, tokenizer, messages: list[dict], options: SamplingOptions, out=sys.stdout
-                 ) -> str:
-    """Generate the assistant's next turn, writing it to ``out`` as it is produced."""
+def generate_stream(model, tokenizer, messages: list[dict], options: SamplingOptions,
+                    usage: dict | None = None) -> Iterator[str]:
+    """Pieces of the assistant's next turn, as the model produces them.
+
+    ``usage``, when given, receives ``prompt_tokens`` and ``completion_tokens`` at the end.
+    """
     import torch
     from transformers import TextIteratorStreamer
 
     inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
                                            return_dict=True, return_tensors="pt")
+    inputs = {k: v.to(model.device) for k, v in inputs.items()}
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
     if options.seed is not None:
         torch.manual_seed(options.seed)
     kwargs = {**inputs, **options.generate_kwargs(), "streamer": streamer,
               "pad_token_id": tokenizer.pad_token_id or tokenizer.eos_token_id}
-    worker = threading.Thread(target=lambda: model.generate(**kwargs), daemon=True)
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.update(out=model.generate(**kwargs)),
+                              daemon=True)
     worker.start()
+    yield from streamer
+    worker.join()
+    if usage is not None and "out" in result:
+        prompt = inputs["input_ids"].shape[1]
+        usage.update(prompt_tokens=prompt, completion_tokens=result["out"].shape[1] - prompt)
+
+
+def stream_reply(model, tokenizer, messages: list[dict], options: SamplingOptions, out=sys.stdout
+                 ) -> str:
+    """Generate the assistant's next turn, writing it to ``out`` as it is produced."""
     pieces = []
-    for piece in streamer:
+    for piece in generate_stream(model, tokenizer, messages, options):
         pieces.append(piece)
         out.write(piece)
         out.flush()
-    worker.join()
     out.write("\n")
     return "".join(pieces).strip()
 

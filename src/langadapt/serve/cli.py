@@ -18,6 +18,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return chat_loop(model, tokenizer, options, system=args.system)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from langadapt.serve.server import serve
+
+    serve(args.model, host=args.host, port=args.port, api_key=args.api_key)
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     chat = sub.add_parser(
         "chat", help="chat with a model in the terminal (streamed, multi-turn)",
@@ -35,3 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     chat.add_argument("--system", help="system message that opens the conversation")
     chat.add_argument("--seed", type=int, help="random seed, for reproducible sampling")
     chat.set_defaults(func=cmd_chat)
+
+    srv = sub.add_parser(
+        "serve", help="serve a model over an OpenAI-compatible HTTP API",
+        description="Serve MODEL at /v1/models and /v1/chat/completions (OpenAI-compatible, "
+        "with stream: true as server-sent events), e.g. for `langadapt eval` judges or any "
+        "OpenAI client. Sampling defaults follow the Llammas paper; requests can override them.")
+    srv.add_argument("model", metavar="MODEL")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--api-key", help="require `Authorization: Bearer KEY` on every request")
+    srv.set_defaults(func=cmd_serve)

@@ -1,11 +1,13 @@
 """Adapt a base tokenizer (and optionally its model) to a target language.
 
 Modes:
-- ``extend``: keep every base id and merge; append new pieces after them. With ``corpus``
-  (strategy ``merges``, recommended) the new pieces are BPE merges learned on the base's own
-  segmentation of the corpus (see ``merges.py``); with only ``new`` (strategy ``append``) they
-  are the new tokenizer's pieces missing from the base, added as merges in the new tokenizer's
-  order after every old merge.
+- ``extend``: keep every base id and merge; append new pieces after them. With ``corpus``, or
+  with only a ``new`` made by ``vocab train`` (its saved word counts stand in for the corpus),
+  strategy ``merges`` (recommended): the new pieces are BPE merges learned on the base's own
+  segmentation of those words (see ``merges.py``), optionally only merges making ``new``'s
+  pieces; with a ``new`` that has no word counts (strategy ``append``) they are the new
+  tokenizer's pieces missing from the base, added as merges in the new tokenizer's order after
+  every old merge.
 - ``replace``: the new tokenizer alone; base special tokens it lacks are added, and its BOS/EOS/
   UNK/PAD take the base's rows.
 - ``optimize``: shrink the base to the ``keep`` pieces most used on the corpus, then extend.

@@ -50,7 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     train = commands.add_parser("train", help="train a tokenizer on text files",
                                 description="Train a tokenizer and write an HF tokenizer directory "
-                                "(SentencePiece types also write tokenizer.model).")
+                                "(SentencePiece types also write tokenizer.model), with the word counts "
+                                "of the training text in word_counts.tsv.gz (COUNT<TAB>WORD lines) for "
+                                "`vocab adapt --mode extend --new DIR`.")
     train.add_argument("--input", nargs="+", required=True, metavar="FILE",
                        help="UTF-8 text files, one sentence or paragraph a line")
     train.add_argument("--vocab-size", type=int, required=True, metavar="N",

@@ -1,6 +1,7 @@
 """BPE merges learned on top of a base tokenizer's own segmentation of a target corpus.
 
-Each word of the corpus is segmented by the base tokenizer; BPE then merges the most frequent
+Each word of the corpus (or of the word counts ``vocab train`` saves with a tokenizer,
+``wordcounts.py``, weighted by their counts) is segmented by the base tokenizer; BPE then merges the most frequent
 adjacent pair of *existing pieces*, again and again. Every new piece is thus reachable from the
 base segmentation by one extra merge, and appending the merges after all old ones leaves the
 base's behaviour intact wherever no new merge applies (``benchmarks/fertility.py``, Llama 2 +
@@ -43,11 +44,14 @@ def read_text_lines(files: Iterable[Path]) -> Iterable[str]:
             raise located(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
 
 
-def count_words(tok, texts: Iterable[tuple[str, int]]) -> Counter[str]:
+def count_words(tok, texts: Iterable[tuple[str, int]], parts_of_lines: bool = False) -> Counter[str]:
     """Pre-tokenized words of weighted texts, in the tokenizer's own piece notation.
 
     Each text is normalized and pre-tokenized by ``tok``; every word it yields counts with the
     text's weight (1 for a corpus line, its count for a saved word, ``wordcounts.py``).
+    ``parts_of_lines``: the texts are words cut out of lines, so a SentencePiece-style ``tok``
+    must not give one that starts without a space the ``▁`` it prefixes to a line (a byte-level
+    ``--new`` saves ``:`` of ``ütles:`` as a word of its own).
     """
     backend = tok.backend_tokenizer
     split_words = notation(tok) == "metaspace"
@@ -56,6 +60,8 @@ def count_words(tok, texts: Iterable[tuple[str, int]]) -> Counter[str]:
         if backend.normalizer:
             text = backend.normalizer.normalize_str(text)
         pieces = [p for p, _ in backend.pre_tokenizer.pre_tokenize_str(text)] if backend.pre_tokenizer else [text]
+        if parts_of_lines and split_words and pieces and pieces[0][:1] == "▁" and text[:1] not in (" ", "▁"):
+            pieces[0] = pieces[0][1:]
         for piece in pieces:
             for word in METASPACE_WORD.findall(piece) if split_words else [piece]:
                 counts[word] += weight
@@ -178,7 +184,7 @@ def merges_on_base(tok, corpus: Iterable[Path] | Mapping[str, int], new_tokens: 
     vocabulary, so its pieces come ordered as merges over the base segmentation.
     """
     if isinstance(corpus, Mapping):
-        counted = count_words(tok, corpus.items())
+        counted = count_words(tok, corpus.items(), parts_of_lines=True)
     else:
         counted = word_counts(tok, corpus)
     words = list(counted)

@@ -1,0 +1,108 @@
+"""The OpenAI-compatible server, and the judge client talking to it over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from conftest import make_tiny_llama
+from langadapt.evaluate.judge import JudgeClient, judge_qa_predictions, parse_verdict
+from langadapt.serve.server import create_app
+from langadapt.train.formats import ensure_chat_template
+
+pytest.importorskip("fastapi")
+
+
+@pytest.fixture(scope="module")
+def app(tiny_tokenizer):
+    ensure_chat_template(tiny_tokenizer)
+    return create_app(make_tiny_llama(tiny_tokenizer, initializer_range=0.3), tiny_tokenizer,
+                      "tiny", api_key="secret")
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, headers={"Authorization": "Bearer secret"})
+
+
+GREEDY = {"messages": [{"role": "user", "content": "Tere!"}], "temperature": 0, "max_tokens": 8}
+
+
+def test_api_key_is_required(app):
+    from fastapi.testclient import TestClient
+
+    assert TestClient(app).get("/v1/models").status_code == 401
+    wrong = TestClient(app, headers={"Authorization": "Bearer nope"})
+    assert wrong.post("/v1/chat/completions", json=GREEDY).status_code == 401
+
+
+def test_models_and_completion_shape(client):
+    assert client.get("/v1/models").json()["data"][0]["id"] == "tiny"
+    body = client.post("/v1/chat/completions", json=GREEDY).json()
+    assert body["object"] == "chat.completion"
+    assert body["choices"][0]["message"]["role"] == "assistant"
+    assert 0 < body["usage"]["completion_tokens"] <= 8
+
+
+def test_streamed_pieces_add_up_to_the_plain_answer(client):
+    plain = client.post("/v1/chat/completions", json=GREEDY).json()["choices"][0]["message"]
+    with client.stream("POST", "/v1/chat/completions", json={**GREEDY, "stream": True}) as resp:
+        events = [line.removeprefix("data: ") for line in resp.iter_lines() if line]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant"}
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert text.strip() == plain["content"]
+
+
+def test_bad_request_is_rejected(client):
+    assert client.post("/v1/chat/completions", json={"messages": []}).status_code == 422
+
+
+def test_parse_verdict():
+    assert parse_verdict("CORRECT.") is True
+    assert parse_verdict("The answer is incorrect") is False
+    assert parse_verdict("Õige") is True and parse_verdict("hmm") is None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_judge_against_a_running_server_with_cache(app, tmp_path):
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        preds = tmp_path / "qa.predictions.jsonl"
+        preds.write_text("".join(json.dumps({"question": f"Küsimus {i}?", "answers": ["Tallinn"],
+                                             "prediction": "Tallinn"}) + "\n" for i in range(3)))
+        cache = tmp_path / "judge.sqlite"
+        judge = JudgeClient(f"http://127.0.0.1:{port}/v1", "tiny", api_key="secret",
+                            cache_path=cache)
+        first = judge_qa_predictions(preds, judge)
+        assert judge.requests == 3 and first["examples"] == 3
+        assert first["judge_accuracy"] + first["unparsed_verdicts"] / 3 <= 1
+        judge.close()
+        again = JudgeClient(f"http://127.0.0.1:{port}/v1", "tiny", api_key="secret",
+                            cache_path=cache)
+        assert judge_qa_predictions(preds, again) == first and again.requests == 0
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
