@@ -78,31 +78,48 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_judge_against_a_running_server_with_cache(app, tmp_path):
+@pytest.fixture(scope="module")
+def server_url(app):
     import uvicorn
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(100):
+    for _ in range(200):
         if server.started:
             break
         time.sleep(0.05)
-    try:
-        preds = tmp_path / "qa.predictions.jsonl"
-        preds.write_text("".join(json.dumps({"question": f"Küsimus {i}?", "answers": ["Tallinn"],
-                                             "prediction": "Tallinn"}) + "\n" for i in range(3)))
-        cache = tmp_path / "judge.sqlite"
-        judge = JudgeClient(f"http://127.0.0.1:{port}/v1", "tiny", api_key="secret",
-                            cache_path=cache)
-        first = judge_qa_predictions(preds, judge)
-        assert judge.requests == 3 and first["examples"] == 3
-        assert first["judge_accuracy"] + first["unparsed_verdicts"] / 3 <= 1
-        judge.close()
-        again = JudgeClient(f"http://127.0.0.1:{port}/v1", "tiny", api_key="secret",
-                            cache_path=cache)
-        assert judge_qa_predictions(preds, again) == first and again.requests == 0
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    yield f"http://127.0.0.1:{port}/v1"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_judge_against_a_running_server_with_cache(server_url, tmp_path):
+    preds = tmp_path / "qa.predictions.jsonl"
+    preds.write_text("".join(json.dumps({"question": f"Küsimus {i}?", "answers": ["Tallinn"],
+                                         "prediction": "Tallinn"}) + "\n" for i in range(3)))
+    cache = tmp_path / "judge.sqlite"
+    judge = JudgeClient(server_url, "tiny", api_key="secret", cache_path=cache)
+    first = judge_qa_predictions(preds, judge)
+    assert judge.requests == 3 and first["examples"] == 3
+    assert first["judge_accuracy"] + first["unparsed_verdicts"] / 3 <= 1
+    judge.close()
+    again = JudgeClient(server_url, "tiny", api_key="secret", cache_path=cache)
+    assert judge_qa_predictions(preds, again) == first and again.requests == 0
+
+
+def test_eval_task_with_a_judge_adds_judge_metrics(server_url, tmp_path, tiny_model_dir,
+                                                  shared_data, monkeypatch):
+    from langadapt.evaluate.suite import evaluate_model, load_tasks
+
+    monkeypatch.setenv("JUDGE_KEY", "secret")
+    tasks = tmp_path / "tasks.yaml"
+    tasks.write_text(
+        f"- name: estqa\n  type: qa\n  test: {shared_data / 'qa/estqa_fewshot_5.jsonl'}\n"
+        f"  prompts: [en-context-question]\n  max_new_tokens: 4\n"
+        f"  judge: {{base_url: '{server_url}', model: tiny, api_key_env: JUDGE_KEY}}\n")
+    results = evaluate_model(tiny_model_dir, load_tasks(tasks), tmp_path / "out")
+    metrics = results["tasks"]["estqa"]["metrics"]
+    assert 0 <= metrics["judge_accuracy"] <= 1 and metrics["judge_model"] == "tiny"
+    assert "f1" in metrics

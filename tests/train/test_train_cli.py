@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,15 +104,15 @@ def test_sft_command_mixes_sources_by_weight(tiny_model_dir, tmp_path, shared_da
 def test_accelerate_launch_two_cpu_processes(tiny_model_dir, corpus, tmp_path):
     """DDP over gloo: two ranks, one model written, twice the rows per step of one process.
 
-    ``--cpu`` would make accelerate start a single process (its multi-CPU path needs mpirun);
-    ``--multi_gpu`` starts torchrun ranks, and the engine's ``use_cpu`` puts them on gloo.
+    Uses the shipped ``recipes/accelerate/ddp-cpu.yaml``. (``--cpu --num_processes 2`` would
+    start a single process: accelerate's multi-CPU path needs mpirun.)
     """
+    config = Path(__file__).resolve().parents[2] / "recipes" / "accelerate" / "ddp-cpu.yaml"
     out = tmp_path / "ddp"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
            "OMP_NUM_THREADS": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--multi_gpu",
-         "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
+        [sys.executable, "-m", "accelerate.commands.launch", "--config_file", str(config),
          "-m", "langadapt", "train", "pretrain", "--model", str(tiny_model_dir),
          "--data", str(corpus), "--out", str(out), "--block-size", "32", "--batch-size", "2",
          "--max-steps", "3", "--lr", "1e-3", "--lr-end", "1e-4"],
@@ -122,3 +123,15 @@ def test_accelerate_launch_two_cpu_processes(tiny_model_dir, corpus, tmp_path):
     rows_seen = 3 * 2 * 2
     assert metrics["tokens_seen"] == int(rows_seen * metrics["real_tokens_per_epoch"] / metrics["rows"])
     assert (out / "model" / "model.safetensors").is_file()
+
+
+@pytest.mark.parametrize("name,kind", [("deepspeed-zero2", "DEEPSPEED"), ("deepspeed-zero3", "DEEPSPEED"),
+                                       ("fsdp", "FSDP"), ("ddp-cpu", "MULTI_GPU")])
+def test_shipped_accelerate_configs_load(name, kind):
+    from accelerate.commands.config.config_args import load_config_from_file
+
+    path = Path(__file__).resolve().parents[2] / "recipes" / "accelerate" / f"{name}.yaml"
+    config = load_config_from_file(str(path))
+    assert config.distributed_type.name == kind
+    if kind == "DEEPSPEED":
+        assert config.deepspeed_config["zero_stage"] == int(name[-1])

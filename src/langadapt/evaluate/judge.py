@@ -69,21 +69,31 @@ class JudgeClient:
         self._db.close()
 
 
-def judge_copa_predictions(path: str | Path, client: JudgeClient) -> dict[str, Any]:
-    """Accuracy of a generative COPA run after a judge has classified its unclassified answers.
-
-    ``path`` is a ``NAME.predictions.jsonl`` of a ``mode: generate`` COPA task. Returns the
-    string-match accuracy, the judged accuracy and how many answers the judge resolved.
-    """
-    records = []
+def _read_predictions(path: str | Path, keys: set[str], kind: str) -> list[dict]:
+    rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             row = json.loads(line)
-            if "unclassified" not in row or "choice1" not in row:
-                raise located(path, "not a generative COPA predictions file", number)
-            records.append(row)
-    if not records:
+            if not keys <= set(row):
+                raise located(path, f"not a {kind} predictions file", number)
+            rows.append(row)
+    if not rows:
         raise located(path, "no predictions")
+    return rows
+
+
+def judge_copa_predictions(path: str | Path, client: JudgeClient) -> dict[str, Any]:
+    """``judge_copa`` over a ``NAME.predictions.jsonl`` of a ``mode: generate`` COPA task."""
+    return judge_copa(_read_predictions(path, {"unclassified", "choice1"}, "generative COPA"),
+                      client)
+
+
+def judge_copa(records: list[dict], client: JudgeClient) -> dict[str, Any]:
+    """Accuracy of a generative COPA run after a judge has classified its unclassified answers.
+
+    Returns the string-match accuracy, the judged accuracy and how many answers the judge
+    resolved.
+    """
     correct = judged_correct = resolved = 0
     for row in records:
         pred = row["pred"]
@@ -118,16 +128,12 @@ def parse_verdict(reply: str) -> bool | None:
 
 
 def judge_qa_predictions(path: str | Path, client: JudgeClient) -> dict[str, Any]:
-    """Reference-guided judge accuracy of a QA run (``NAME.predictions.jsonl`` of a qa task)."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            row = json.loads(line)
-            if not {"question", "answers", "prediction"} <= set(row):
-                raise located(path, "not a QA predictions file", number)
-            rows.append(row)
-    if not rows:
-        raise located(path, "no predictions")
+    """``judge_qa`` over a ``NAME.predictions.jsonl`` of a qa task."""
+    return judge_qa(_read_predictions(path, {"question", "answers", "prediction"}, "QA"), client)
+
+
+def judge_qa(rows: list[dict], client: JudgeClient) -> dict[str, Any]:
+    """Reference-guided judge accuracy of QA answers (``question``, ``answers``, ``prediction``)."""
     verdicts = [parse_verdict(client.ask(QA_JUDGE_PROMPT.format(
         question=row["question"], references=" | ".join(row["answers"]),
         output=row["prediction"]), max_tokens=4)) for row in rows]

@@ -46,7 +46,18 @@ SELECTABLE = {  # metrics a prompt can be selected by (all: higher is better)
 TYPE_ONLY = {"source_lang": ("mt",), "target_lang": ("mt",), "bleu_tokenize": ("mt",),
              "fix_csv_quotes": ("mt",), "tokenize_output": ("gec",), "block_size": ("perplexity",),
              "loglik_norm": ("copa", "belebele"), "lm_eval_tasks": ("lm_eval",),
-             "num_fewshot": ("lm_eval",)}
+             "num_fewshot": ("lm_eval",), "judge": ("copa", "qa")}
+
+
+class JudgeConfig(BaseModel):
+    """An OpenAI-compatible endpoint that grades what string matching cannot (copa, qa)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = Field(description="e.g. http://127.0.0.1:8000/v1 (`langadapt serve`)")
+    model: str
+    api_key_env: str | None = Field(None, description="environment variable holding the key")
+    cache: str | None = Field(None, description="sqlite file caching every answer")
 
 
 class TaskConfig(BaseModel):
@@ -94,6 +105,7 @@ class TaskConfig(BaseModel):
     fix_csv_quotes: bool = True
     tokenize_output: bool = True
     block_size: int = Field(512, ge=8)
+    judge: JudgeConfig | None = Field(None, description="copa (generate) and qa: an LLM judge")
 
     @field_validator("name")
     @classmethod
@@ -328,6 +340,25 @@ def run_perplexity(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
             "examples": {"test": len(lines)}, "files": _files(cfg), "versions": _versions(None)}
 
 
+def run_judge(cfg: TaskConfig, records: list[dict]) -> dict[str, Any]:
+    """Judge metrics of the reported prompt's outputs (generative COPA, QA)."""
+    import os
+
+    from langadapt.evaluate.judge import JudgeClient, judge_copa, judge_qa
+
+    if cfg.type == "copa" and cfg.mode != "generate":
+        raise UserError(f"task {cfg.name}: a judge grades generated answers; set mode: generate")
+    judge = cfg.judge
+    client = JudgeClient(judge.base_url, judge.model,
+                         api_key=os.environ.get(judge.api_key_env) if judge.api_key_env else None,
+                         cache_path=judge.cache)
+    try:
+        scores = judge_copa(records, client) if cfg.type == "copa" else judge_qa(records, client)
+    finally:
+        client.close()
+    return {k: v for k, v in scores.items() if k not in ("examples", "accuracy")}
+
+
 def run_harness(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
     from langadapt.evaluate.tasks.lm_eval_bridge import run_lm_eval
 
@@ -391,6 +422,8 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
             results["tasks"][cfg.name] = run_harness(runner, cfg)
             continue
         entry, reported = run_task(runner, cfg)
+        if cfg.judge is not None:
+            entry["metrics"].update(run_judge(cfg, reported.records))
         results["tasks"][cfg.name] = entry
         if reported.hypotheses is not None:
             files[f"{cfg.name}.hyp.txt"] = "".join(f"{h}\n" for h in reported.hypotheses)

@@ -156,7 +156,8 @@ def _throughput_callback(real_tokens_per_row: float, rows_per_step: int):
     return Throughput()
 
 
-def _save_final_model(trainer, model, tokenizer, work_dir: Path, lora: bool) -> None:
+def _save_final_model(trainer, model, tokenizer, work_dir: Path, lora: bool,
+                      model_dir: str | Path | None) -> None:
     """Write ``work_dir/model`` (a plain HF directory) atomically; LoRA also ``work_dir/adapter``."""
     if not trainer.is_world_process_zero():
         return
@@ -165,8 +166,12 @@ def _save_final_model(trainer, model, tokenizer, work_dir: Path, lora: bool) -> 
     if lora:
         adapter_staging = work_dir / ".adapter.partial"
         shutil.rmtree(adapter_staging, ignore_errors=True)
+        from langadapt.train.trainable import merged_lora_model
+
         model.save_pretrained(str(adapter_staging))
-        merged = model.merge_and_unload()  # later stages load a plain model, not an adapter
+        # Later stages load a plain model, not an adapter.
+        merged = merged_lora_model(model, None if model_dir is None else str(model_dir),
+                                   adapter_staging)
         merged.save_pretrained(str(staging))
         shutil.rmtree(work_dir / "adapter", ignore_errors=True)
         adapter_staging.rename(work_dir / "adapter")
@@ -243,7 +248,8 @@ def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_
         output = trainer.train(resume_from_checkpoint=checkpoint)
     wall = time.perf_counter() - started
     model.config.use_cache = True  # saved models generate with the cache on
-    _save_final_model(trainer, trainer.model, tokenizer, work_dir, cfg.trainable == "lora")
+    _save_final_model(trainer, trainer.model, tokenizer, work_dir, cfg.trainable == "lora",
+                      model_dir)
     steps = output.global_step
     rows_seen = min(steps * rows_per_step,
                     math.ceil(cfg.epochs * len(rows)) if cfg.max_steps < 0 else 10**18)

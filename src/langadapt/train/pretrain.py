@@ -47,11 +47,11 @@ def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, w
                    seed: int = 0, validation: dict[str, list[str]] | None = None,
                    resume: bool = True) -> dict:
     """Continue pretraining ``model_ref`` on ``texts``; writes ``work_dir/model``; returns metrics."""
-    from langadapt.modeling import load_model_and_tokenizer
     from langadapt.train.engine import train_on_rows
+    from langadapt.train.trainable import load_for_training
     from langadapt.train.inputs import document_rows
 
-    model, tokenizer = load_model_and_tokenizer(model_ref)
+    model, tokenizer = load_for_training(model_ref, training.trainable, training.lora)
     rows = document_rows(tokenizer, texts, training.block_size)
     eval_rows = {name: document_rows(tokenizer, docs, training.block_size)
                  for name, docs in (validation or {}).items()}

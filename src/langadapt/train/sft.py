@@ -61,11 +61,11 @@ def train_sft(model_ref: str, sources: dict[str, list[list[dict]]], training: Tr
               mixture: dict[str, float] | None = None, validation: dict[str, list] | None = None,
               resume: bool = True, where: str = "sft") -> dict:
     """Tune ``model_ref`` on the mixed ``sources``; writes ``work_dir/model``; returns metrics."""
-    from langadapt.modeling import load_model_and_tokenizer
     from langadapt.train.engine import train_on_rows
+    from langadapt.train.trainable import load_for_training
     from langadapt.train.inputs import conversation_rows, mix_sources
 
-    model, tokenizer = load_model_and_tokenizer(model_ref)
+    model, tokenizer = load_for_training(model_ref, training.trainable, training.lora)
     prepare_tokenizer(tokenizer, chat_template, where)
     conversations = mix_sources(sources, mixture, seed)
     rows = conversation_rows(tokenizer, conversations, training.block_size)

@@ -19,6 +19,7 @@ parameters even after accelerate/FSDP wraps the model.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -46,6 +47,44 @@ class LoraSettings(BaseModel):
     train_embeddings: Literal["auto", "yes", "no"] = Field(
         "auto", description="train embeddings + LM head in full: auto = when the vocabulary grew")
     quantize_4bit: bool = Field(False, description="QLoRA: load the base in 4 bit (GPU only)")
+
+
+def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | None = None):
+    """Model (float32 master weights; mixed precision is the Trainer's) and tokenizer.
+
+    QLoRA (``lora.quantize_4bit``) loads the base in 4-bit NF4 instead, which needs a GPU and
+    bitsandbytes.
+    """
+    import torch
+
+    from langadapt.modeling import load_causal_lm, load_tokenizer
+
+    if mode == "lora" and lora is not None and lora.quantize_4bit:
+        if not torch.cuda.is_available() or importlib.util.find_spec("bitsandbytes") is None:
+            raise UserError("lora.quantize_4bit (QLoRA) needs a CUDA GPU and `pip install "
+                            "bitsandbytes`; set it to false to train LoRA on full weights")
+        from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+        quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                                   bnb_4bit_compute_dtype=torch.bfloat16,
+                                   bnb_4bit_use_double_quant=True)
+        model = AutoModelForCausalLM.from_pretrained(model_ref, quantization_config=quant)
+        return model, load_tokenizer(model_ref)
+    return load_causal_lm(model_ref, dtype=torch.float32).train(), load_tokenizer(model_ref)
+
+
+def merged_lora_model(peft_model, model_ref: str | None, adapter_dir):
+    """The adapter merged into full-precision base weights (a 4-bit base is reloaded first)."""
+    if not getattr(peft_model, "is_loaded_in_4bit", False) and not getattr(
+            peft_model.base_model.model, "is_loaded_in_4bit", False):
+        return peft_model.merge_and_unload()
+    import torch
+    from peft import PeftModel
+
+    from langadapt.modeling import load_causal_lm
+
+    base = load_causal_lm(model_ref, dtype=torch.bfloat16)
+    return PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
 
 
 def read_vocab_stats(model_dir: str | Path | None) -> dict | None:
