@@ -123,3 +123,26 @@ def test_eval_task_with_a_judge_adds_judge_metrics(server_url, tmp_path, tiny_mo
     metrics = results["tasks"]["estqa"]["metrics"]
     assert 0 <= metrics["judge_accuracy"] <= 1 and metrics["judge_model"] == "tiny"
     assert "f1" in metrics
+
+
+def test_eval_scores_a_model_behind_an_endpoint(server_url, tmp_path, tiny_model_dir,
+                                                shared_data, monkeypatch, capsys):
+    """Generative tasks run through the API; log-likelihood tasks are refused with exit 2."""
+    from langadapt.cli import main
+
+    monkeypatch.setenv("KEY", "secret")
+    tasks = tmp_path / "tasks.yaml"
+    tasks.write_text(
+        f"- {{name: mt, type: mt, source: {shared_data / 'bitext/flores200_dev.en'}, "
+        f"reference: {shared_data / 'bitext/flores200_dev.et'}, source_lang: en, "
+        f"target_lang: et, prompts: [en-translate], limit: 3, max_new_tokens: 6}}\n"
+        f"- {{name: copa, type: copa, test: {shared_data / 'copa/xcopa_et.val.jsonl'}, "
+        f"limit: 2}}\n")
+    assert main(["eval", "--endpoint", server_url, "--model", "tiny", "--api-key-env", "KEY",
+                 "--tasks", str(tasks), "--out", str(tmp_path / "api")]) == 2
+    assert "needs token probabilities" in capsys.readouterr().err
+    tasks.write_text(tasks.read_text().split("- {name: copa")[0])
+    assert main(["eval", "--endpoint", server_url, "--model", "tiny", "--api-key-env", "KEY",
+                 "--tasks", str(tasks), "--out", str(tmp_path / "api")]) == 0
+    hyps = (tmp_path / "api" / "mt.hyp.txt").read_text().splitlines()
+    assert len(hyps) == 3

@@ -125,7 +125,13 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
                     "prompt on dev is reported on test. Writes DIR/results.json, and per task "
                     "NAME.predictions.jsonl and (generative tasks) NAME.hyp.txt.")
     parser.add_argument("--model", required=True, metavar="M",
-                        help="Hugging Face model directory or hub id")
+                        help="Hugging Face model directory or hub id (with --endpoint: the "
+                             "model name the endpoint serves)")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="score a model behind an OpenAI-compatible API instead, e.g. "
+                             "http://127.0.0.1:8000/v1 (generative tasks only)")
+    parser.add_argument("--api-key-env", metavar="VAR",
+                        help="with --endpoint: environment variable holding the API key")
     parser.add_argument("--tasks", required=True, metavar="TASKS.yaml",
                         help="task configs: a YAML list of tasks, or {defaults: ..., tasks: [...]}; "
                              "file paths in it are relative to the file")
@@ -176,7 +182,16 @@ def _eval(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)  # every config error surfaces before a model is loaded
     if args.limit is not None:
         tasks = [t.model_copy(update={"limit": args.limit}) for t in tasks]
-    results = evaluate_model(args.model, tasks, args.out, name=args.name, progress=args.progress)
+    runner = None
+    if args.endpoint:
+        import os
+
+        from langadapt.evaluate.endpoint import EndpointRunner
+
+        key = os.environ.get(args.api_key_env) if args.api_key_env else None
+        runner = EndpointRunner(args.endpoint, args.model, api_key=key, progress=args.progress)
+    results = evaluate_model(args.model, tasks, args.out, name=args.name, progress=args.progress,
+                             runner=runner)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:

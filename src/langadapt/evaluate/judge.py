@@ -3,8 +3,8 @@
 Used for what string matching cannot decide: a generative COPA answer that names neither choice
 (or both) is *unclassified* in ``NAME.predictions.jsonl``; ``judge_copa_predictions`` asks a
 judge model which choice the answer means and recomputes the accuracy. Answers are cached by
-(endpoint, model, prompt), so re-running a report costs no requests. Plain ``urllib``: one POST
-per question needs no client library.
+(endpoint, model, prompt), so re-running a report costs no requests. Requests go through
+``endpoint.chat_completion``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import hashlib
 import json
 import re
 import sqlite3
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from langadapt.errors import UserError, located
+from langadapt.errors import located
+from langadapt.evaluate.endpoint import chat_completion
 
 COPA_JUDGE_PROMPT = (
     "A model was asked which of two alternatives is the more plausible {question} of a premise.\n"
@@ -48,18 +47,9 @@ class JudgeClient:
         row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
         if row:
             return row[0]
-        body = json.dumps({"model": self.model, "temperature": 0, "max_tokens": max_tokens,
-                           "messages": [{"role": "user", "content": prompt}]}).encode()
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(f"{self.base_url}/chat/completions", data=body,
-                                         headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read())["choices"][0]["message"]["content"]
-        except (urllib.error.URLError, OSError, KeyError, IndexError, ValueError) as err:
-            raise UserError(f"judge endpoint {self.base_url}: {err}") from None
+        answer = chat_completion(self.base_url, self.model, [{"role": "user", "content": prompt}],
+                                 api_key=self.api_key, timeout=self.timeout, temperature=0,
+                                 max_tokens=max_tokens)
         self.requests += 1
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?)", (key, answer))
