@@ -21,6 +21,9 @@ REDUCED = [
     "stages.sft.training.max_steps=2",
     "stages.sft.training.batch_size=2",
     "stages.evaluate.max_lines=40",
+    "stages.evaluate.tasks.0.limit=6",
+    *[f"stages.evaluate.tasks.{i}.{key}" for i in (1, 2, 3) for key in ("limit=3",
+                                                                       "max_new_tokens=6")],
 ]
 
 
@@ -48,7 +51,9 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
 
     sft_tokenizer = AutoTokenizer.from_pretrained(out / "sft" / "model")
     assert "<|assistant|>" in sft_tokenizer.chat_template
-    assert (out / "evaluate" / "report.md").read_text().count("| sft |") == 1
+    report = (out / "evaluate" / "report.md").read_text()
+    assert report.count("| sft |") == 2  # the task table and the perplexity table
+    assert "data:image/png;base64," in (out / "evaluate" / "report.html").read_text()
 
 
 @pytest.mark.slow

@@ -84,8 +84,11 @@ def test_extend_with_new_learns_merges_keeps_ids_and_english(from_new, appended,
     assert count_tokens(ext, flores["et"]) < appended_et < count_tokens(llama2_tok, flores["et"])
 
 
-def test_new_pieces_only_adds_only_pieces_of_new(tmp_path, llama2_file, llama2_tok, sp_et_dir, flores):
-    stats = adapt_vocabulary(llama2_file, sp_et_dir, "extend", tmp_path / "out", new_pieces_only=True)
+def test_new_pieces_only_adds_only_pieces_of_new(run_cli, tmp_path, llama2_file, llama2_tok, sp_et_dir, flores):
+    code, out, err = run_cli(["vocab", "adapt", "--base", llama2_file, "--new", sp_et_dir, "--mode", "extend",
+                              "--new-pieces-only", "--out", tmp_path / "out"])
+    stats = json.loads(out)
+    assert code == 0 and err == ""
     ext = load_tokenizer(tmp_path / "out")
     added = set(ext.convert_ids_to_tokens(list(range(32000, len(ext)))))
     assert stats["new_pieces_only"] is True and len(added) == stats["tokens_added"] > 50

@@ -130,6 +130,9 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--endpoint", metavar="URL",
                         help="score a model behind an OpenAI-compatible API instead, e.g. "
                              "http://127.0.0.1:8000/v1 (generative tasks only)")
+    parser.add_argument("--backend", choices=["hf", "vllm"], default="hf",
+                        help="generation backend for a local model: hf (transformers, default) "
+                             "or vllm (GPU; beam search and log-likelihoods stay on hf)")
     parser.add_argument("--api-key-env", metavar="VAR",
                         help="with --endpoint: environment variable holding the API key")
     parser.add_argument("--tasks", required=True, metavar="TASKS.yaml",
@@ -191,7 +194,7 @@ def _eval(args: argparse.Namespace) -> int:
         key = os.environ.get(args.api_key_env) if args.api_key_env else None
         runner = EndpointRunner(args.endpoint, args.model, api_key=key, progress=args.progress)
     results = evaluate_model(args.model, tasks, args.out, name=args.name, progress=args.progress,
-                             runner=runner)
+                             runner=runner, backend=args.backend)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:

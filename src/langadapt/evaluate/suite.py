@@ -386,7 +386,7 @@ def _versions(prompts_sha: str | None) -> dict[str, str]:
 
 def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
                    out_dir: str | Path, name: str | None = None, progress: bool = False,
-                   runner: Any = None) -> dict[str, Any]:
+                   runner: Any = None, backend: str = "hf") -> dict[str, Any]:
     """Run ``tasks`` on a model (path / hub id, or a loaded ``(model, tokenizer)``).
 
     Writes ``out_dir/results.json`` and, per task, ``NAME.predictions.jsonl`` (per-example
@@ -408,7 +408,14 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
                 loaded = loaded.to("cuda")
         else:
             loaded, tokenizer = model
-        runner = ModelRunner(loaded, tokenizer, progress=progress)
+        generator = None
+        if backend != "hf":  # generation elsewhere (vLLM); log-likelihoods stay on the HF model
+            from langadapt.evaluate.generation import load_backend
+
+            if backend == "vllm":
+                import langadapt.evaluate.vllm_backend  # noqa: F401  (registers the backend)
+            generator = load_backend(backend, str(model))
+        runner = ModelRunner(loaded, tokenizer, progress=progress, generator=generator)
     if name is None:
         name = str(model) if isinstance(model, (str, Path)) else str(
             getattr(getattr(runner, "model", None), "name_or_path", "") or "model")

@@ -164,8 +164,10 @@ def wrap_prompt(tokenizer: Any, text: str, fmt: str, system: str | None = None) 
 class ModelRunner:
     """Renders prompts in a format and runs them through a loaded HF model."""
 
-    def __init__(self, model: Any, tokenizer: Any, progress: bool = False) -> None:
+    def __init__(self, model: Any, tokenizer: Any, progress: bool = False,
+                 generator: Any = None) -> None:
         self.model, self.tokenizer, self.progress = model, tokenizer, progress
+        self.generator = generator  # a GenerationBackend (e.g. vLLM) replacing HF generation
 
     def render(self, text: str, fmt: str, system: str | None = None) -> str:
         return wrap_prompt(self.tokenizer, text, fmt, system)
@@ -179,6 +181,8 @@ class ModelRunner:
         """Completions of already rendered ``prompts`` under ``SamplingParams``."""
         from langadapt.evaluate.generation import TransformersBackend
 
+        if self.generator is not None and params.num_beams == 1:
+            return self.generator.generate(list(prompts), params)
         backend = TransformersBackend(self.model, self.tokenizer, batch_size=batch_size,
                                       add_special_tokens=self.add_special_tokens(fmt),
                                       progress=self.progress)
