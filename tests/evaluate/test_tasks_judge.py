@@ -67,5 +67,5 @@ def test_judge_resolves_unclassified_answers_and_caches(endpoint, tmp_path):
 
 def test_unreachable_judge_is_a_user_error(tmp_path):
     client = JudgeClient("http://127.0.0.1:9/v1", "m", timeout=2)
-    with pytest.raises(UserError, match="judge endpoint"):
+    with pytest.raises(UserError, match="endpoint http://127.0.0.1:9/v1"):
         client.ask("hello")

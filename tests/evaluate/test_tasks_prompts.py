@@ -103,7 +103,7 @@ def test_qa_reads_squad_json_and_jsonl_alike(shared_data, tmp_path):
     with pytest.raises(UserError, match=r"bad.jsonl:2: QA example needs"):
         qa.read_qa(bad)
     bad.write_text('{"context": "x", "question": "y", "answers": ["x"]}\n\n{oops\n')
-    with pytest.raises(UserError, match=r"bad.jsonl:3: not JSON"):
+    with pytest.raises(UserError, match=r"bad.jsonl:3: invalid JSON"):
         qa.read_qa(bad)
 
 

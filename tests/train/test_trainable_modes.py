@@ -90,6 +90,9 @@ def test_new_rows_mode_leaves_old_rows_bit_identical(extended_model, tmp_path, s
         assert moved.float().mean().item() >= 0.5  # the new pieces occur in the text: they move
     assert metrics["new_rows"] == stats["tokens_added"] == 40
     assert metrics["updated_parameters"] == 40 * before[EMBED].shape[1]
+    # the trained model still says which rows are new, for a later new_rows or LoRA stage
+    assert (tmp_path / "run" / "model" / "vocab_adaptation.json").read_text() == (
+        model_dir / "vocab_adaptation.json").read_text()
 
 
 def test_new_rows_needs_vocabulary_statistics(tiny_model_dir, tmp_path, shared_data):

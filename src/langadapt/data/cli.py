@@ -245,6 +245,11 @@ def _run_corpus(args: argparse.Namespace) -> int:
     from langadapt.data.corpus_stats import summary
 
     cfg = _corpus_config(args)
+    if cfg.executor.type == "slurm":  # jobs run after this returns: they need the final folder
+        args.out.mkdir(parents=True, exist_ok=True)
+        print(summary(build_corpus(cfg, args.out, args.tokenizer, args.seed, verbose=args.verbose)),
+              file=sys.stderr)
+        return 0
     with atomic_dir(args.out) as tmp:
         stats = build_corpus(cfg, tmp, args.tokenizer, args.seed, verbose=args.verbose,
                              keep_work=args.keep_work)

@@ -76,6 +76,9 @@ def iter_corpus_texts(stage_dir: str | Path) -> Iterator[str]:
 def run(cfg: CorpusStage, ctx: RunContext) -> dict:
     from langadapt.data.corpus_stats import summary
 
+    if cfg.executor.type == "slurm":  # the runner renames the stage folder before the jobs run
+        raise UserError("corpus stage: executor slurm submits jobs and returns; in a recipe use "
+                        "local or ray, or build with `langadapt data corpus` and point to it")
     stats = build_corpus(cfg, ctx.work_dir, ctx.model_path(cfg.tokenizer), ctx.seed)
     print(summary(stats))
     return stats

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from langadapt.artifacts import write_json_atomic, write_jsonl_atomic
 from langadapt.data.corpus import normalise
 from langadapt.errors import located
+from langadapt.jsonl import iter_jsonl
 from langadapt.stage import InputPath, RunContext, StageConfig
 
 
@@ -41,19 +42,16 @@ class InstructionsStage(StageConfig):
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict]]:
-    text = path.read_text(encoding="utf-8")
-    if text.lstrip().startswith("["):  # a JSON array (the original Alpaca release)
-        try:
-            yield from enumerate(json.loads(text), 1)
-        except json.JSONDecodeError as err:
-            raise located(path, f"invalid JSON: {err.msg}", err.lineno) from None
+    with open(path, encoding="utf-8") as handle:
+        is_array = handle.read(4096).lstrip().startswith("[")
+    if not is_array:
+        yield from iter_jsonl(path)
         return
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as err:
-                raise located(path, f"invalid JSON: {err.msg}", number) from None
+    try:  # a JSON array (the original Alpaca release)
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise located(path, f"invalid JSON ({err.msg})", err.lineno) from None
+    yield from enumerate(rows, 1)
 
 
 def _turn(instruction: str, input_text: str) -> str:

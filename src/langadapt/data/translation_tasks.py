@@ -209,17 +209,11 @@ def task_stats(tasks: list[dict]) -> dict[str, Any]:
 
 def read_pairs_jsonl(path: str | Path) -> list[dict]:
     """Pairs from a bitext JSONL file; bad lines raise a UserError naming ``file:line``."""
-    from langadapt.data.bitext import iter_text_lines
+    from langadapt.jsonl import iter_jsonl
 
     pairs = []
-    for number, line in iter_text_lines(path):
-        if not line.strip():
-            continue
-        try:
-            pair = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise located(path, f"invalid JSON ({err.msg})", number) from None
-        missing = [k for k in PAIR_KEYS if not isinstance(pair, dict) or not isinstance(pair.get(k), str)]
+    for number, pair in iter_jsonl(path):
+        missing = [k for k in PAIR_KEYS if not isinstance(pair.get(k), str)]
         if missing:
             raise located(path, f"not a bitext pair: missing or non-string {', '.join(missing)}", number)
         pairs.append(pair)

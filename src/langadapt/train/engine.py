@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langadapt.train.packing import PackedDataset, PackedRows
-from langadapt.train.trainable import LoraSettings, TrainableMode
+from langadapt.train.trainable import VOCAB_STATS_FILE, LoraSettings, TrainableMode
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +159,15 @@ def _throughput_callback(real_tokens_per_row: float, rows_per_step: int):
 def _save_final_model(trainer, model, tokenizer, work_dir: Path, lora: bool,
                       model_dir: str | Path | None) -> None:
     """Write ``work_dir/model`` (a plain HF directory) atomically; LoRA also ``work_dir/adapter``."""
-    if not trainer.is_world_process_zero():
-        return
+    main = trainer.is_world_process_zero()
     staging = work_dir / ".model.partial"
-    shutil.rmtree(staging, ignore_errors=True)
+    if main:
+        shutil.rmtree(staging, ignore_errors=True)
+    if not lora:
+        # Every rank calls this: under ZeRO-3 / FSDP gathering the weights is collective.
+        trainer.save_model(str(staging))
+    if not main:
+        return
     if lora:
         adapter_staging = work_dir / ".adapter.partial"
         shutil.rmtree(adapter_staging, ignore_errors=True)
@@ -175,11 +180,13 @@ def _save_final_model(trainer, model, tokenizer, work_dir: Path, lora: bool,
         merged.save_pretrained(str(staging))
         shutil.rmtree(work_dir / "adapter", ignore_errors=True)
         adapter_staging.rename(work_dir / "adapter")
-    else:
-        trainer.save_model(str(staging))
-        # The pickled TrainingArguments are run state, not part of a model others should load.
-        (staging / "training_args.bin").unlink(missing_ok=True)
+    # The pickled TrainingArguments are run state, not part of a model others should load.
+    (staging / "training_args.bin").unlink(missing_ok=True)
     tokenizer.save_pretrained(str(staging))
+    # The rows keep their meaning (which are new), so later new_rows / LoRA stages can read it.
+    stats = None if model_dir is None else Path(model_dir) / VOCAB_STATS_FILE
+    if stats is not None and stats.is_file():
+        shutil.copyfile(stats, staging / VOCAB_STATS_FILE)
     shutil.rmtree(work_dir / "model", ignore_errors=True)
     staging.rename(work_dir / "model")
 
@@ -206,7 +213,8 @@ def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_
     )
 
     checkpoints = work_dir / "checkpoints"
-    os.environ.setdefault("TENSORBOARD_LOGGING_DIR", str(work_dir / "tensorboard"))
+    # TensorBoard events (when installed) beside the model, not inside the deleted checkpoints.
+    os.environ["TENSORBOARD_LOGGING_DIR"] = str(work_dir / "tensorboard")
     # Packed rows stay isolated only without a KV cache (the mask is derived from position_ids).
     model.config.use_cache = False
     model = apply_trainable_mode(model, cfg.trainable, cfg.lora, model_dir, cfg.new_rows_start)

@@ -226,12 +226,11 @@ class GroupedAdamW:
 
 
 def embedding_names(model) -> set[str]:
-    """Parameter names (without wrapper prefixes) of the embedding matrices, in any wrapping."""
+    """Parameter names (without wrapper prefixes) of the embedding matrices, in any wrapping.
+
+    Under PEFT, ``get_input_embeddings`` returns the trained ``modules_to_save`` copy, so that
+    copy is what gets ``embedding_lr``.
+    """
     targets = embedding_parameters(model)
     names = {_plain_name(n) for n, p in model.named_parameters() if any(p is t for t in targets)}
-    # PEFT's modules_to_save copies: train them at the embedding learning rate as well.
-    for n, p in model.named_parameters():
-        if "modules_to_save" in n and any(n.rsplit(".modules_to_save", 1)[0].endswith(
-                e.rsplit(".weight", 1)[0].rsplit(".", 1)[-1]) for e in names):
-            names.add(_plain_name(n))
     return names

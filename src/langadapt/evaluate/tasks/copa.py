@@ -9,7 +9,6 @@ per-example records so an LLM judge can look at it later.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -33,23 +32,18 @@ _REQUIRED = ("premise", "choice1", "choice2", "question", "label")
 
 def read_copa(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     """COPA JSONL: ``premise``, ``choice1``, ``choice2``, ``question`` (cause|effect), ``label``."""
+    from langadapt.jsonl import iter_jsonl
+
     examples = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise located(path, f"not JSON: {err.msg}", number) from None
-            missing = [k for k in _REQUIRED if k not in row] if isinstance(row, dict) else _REQUIRED
-            if missing:
-                raise located(path, f"COPA example lacks {', '.join(missing)}", number)
-            if row["question"] not in ("cause", "effect") or row["label"] not in (0, 1):
-                raise located(path, "question must be cause|effect and label 0|1", number)
-            examples.append(row)
-            if limit and len(examples) == limit:
-                break
+    for number, row in iter_jsonl(path):
+        missing = [k for k in _REQUIRED if k not in row]
+        if missing:
+            raise located(path, f"COPA example lacks {', '.join(missing)}", number)
+        if row["question"] not in ("cause", "effect") or row["label"] not in (0, 1):
+            raise located(path, "question must be cause|effect and label 0|1", number)
+        examples.append(row)
+        if limit and len(examples) == limit:
+            break
     if not examples:
         raise located(path, "no COPA examples")
     return examples

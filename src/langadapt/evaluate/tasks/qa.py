@@ -65,16 +65,11 @@ def read_qa(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
                     if ex:
                         examples.append(ex)
     else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise located(path, f"not JSON: {err.msg}", number) from None
+        from langadapt.jsonl import iter_jsonl
+
+        for number, row in iter_jsonl(path):
             ex = _example(row, None, "")
-            if ex is None and not (isinstance(row, dict) and "question" in row
-                                   and "context" in row):
+            if ex is None and not ("question" in row and "context" in row):
                 raise located(path, "QA example needs context, question and answers", number)
             if ex:
                 examples.append(ex)
