@@ -14,27 +14,24 @@ name: t
 seed: 3
 base_model: {model}
 stages:
-  corpus:
-    type: corpus
+  bitext:
+    type: bitext
     sources:
-      - {{path: {et}, lang: et}}
-      - {{path: {en}, lang: en}}
-    mix: {{et: 0.75, en: 0.25}}
-    token_budget: 3000
-  instructions:
-    type: instructions
-    sources:
-      - {{path: {seed}, format: self_instruct, lang: et}}
+      - {{src: {en}, tgt: {et}}}
+  tasks:
+    type: translation_tasks
+    data: bitext
+    n: 50
 """
 
 
 @pytest.fixture()
 def recipe_path(tmp_path, tiny_model_dir, shared_data):
     path = tmp_path / "r.yaml"
-    path.write_text(RECIPE.format(
-        model=tiny_model_dir, et=shared_data / "et/ud_ewt.dev.txt",
-        en=shared_data / "en/ud_ewt.dev.txt",
-        seed=shared_data / "instructions/alpaca_est_seed_tasks.jsonl"))
+    for lang in ("en", "et"):  # copies, so a test can edit an input
+        (tmp_path / f"pairs.{lang}").write_bytes((shared_data / f"bitext/tatoeba.{lang}").read_bytes())
+    path.write_text(RECIPE.format(model=tiny_model_dir, en=tmp_path / "pairs.en",
+                                  et=tmp_path / "pairs.et"))
     return path
 
 
@@ -46,17 +43,17 @@ def test_rerun_skips_unchanged_stages_and_force_reruns_downstream(recipe_path, t
     out = tmp_path / "run"
     recipe = load_recipe(recipe_path)
     first = run_recipe(recipe, out)
-    assert first["corpus"]["metrics"]["tokens"] >= 3000
-    assert (out / "corpus" / "corpus.jsonl").is_file()
+    assert first["bitext"]["metrics"]["kept_pairs"] > 1000
+    assert len((out / "tasks" / "conversations.jsonl").read_text().splitlines()) == 50
     capsys.readouterr()
     run_recipe(recipe, out)
     assert capsys.readouterr().err.count("up to date, skipped") == 2
     assert [r["status"] for r in plan_recipe(recipe, out)] == ["up to date", "up to date"]
 
-    second = run_recipe(recipe, out, force=["corpus"])
-    assert second["corpus"]["cache_key"] == first["corpus"]["cache_key"]
+    second = run_recipe(recipe, out, force=["bitext"])
+    assert second["bitext"]["cache_key"] == first["bitext"]["cache_key"]
     log = capsys.readouterr().err
-    assert "corpus (corpus): running" in log and "instructions (instructions): running" in log
+    assert "bitext (bitext): running" in log and "tasks (translation_tasks): running" in log
     assert "skipped" not in log
 
 
@@ -64,31 +61,37 @@ def test_config_change_reruns_only_what_changed(recipe_path, tmp_path, capsys):
     out = tmp_path / "run"
     run_recipe(load_recipe(recipe_path), out)
     capsys.readouterr()
-    changed = load_recipe(recipe_path, ["stages.corpus.token_budget=2000"])
+    changed = load_recipe(recipe_path, ["stages.tasks.n=20"])
     manifests = run_recipe(changed, out)
     log = capsys.readouterr().err
-    assert "corpus (corpus): running" in log and "instructions (instructions): up to date" in log
-    assert manifests["corpus"]["config"]["token_budget"] == 2000
+    assert "bitext (bitext): up to date" in log and "tasks (translation_tasks): running" in log
+    assert manifests["tasks"]["metrics"]["tasks"] == 20
+    assert [r["status"] for r in plan_recipe(changed, out)] == ["up to date", "up to date"]
+    # An edited input file changes the key of the stage that reads it, and so of what follows.
+    for lang in ("en", "et"):
+        path = recipe_path.parent / f"pairs.{lang}"
+        path.write_text(path.read_text() + "Extra sentence here.\n")
+    assert [r["status"] for r in plan_recipe(changed, out)] == ["will run", "will run"]
 
 
 def test_stage_that_crashes_leaves_nothing_that_looks_done(recipe_path, tmp_path, monkeypatch):
-    import langadapt.data.corpus as corpus
+    import langadapt.data.bitext_stages as stages
 
     out = tmp_path / "run"
-    real_run = corpus.run
+    real_run = stages.run_bitext_stage
 
     def crashing(cfg, ctx):
-        (ctx.work_dir / "corpus.jsonl").write_text("half a file")
+        (ctx.work_dir / "pairs.jsonl").write_text("half a file")
         raise RuntimeError("killed half-way")
 
-    monkeypatch.setattr(corpus, "run", crashing)
+    monkeypatch.setattr(stages, "run_bitext_stage", crashing)
     with pytest.raises(RuntimeError):
         run_recipe(load_recipe(recipe_path), out)
-    assert not (out / "corpus").exists()
+    assert not (out / "bitext").exists()
     assert not list(out.glob("*/manifest.json"))
-    monkeypatch.setattr(corpus, "run", real_run)
+    monkeypatch.setattr(stages, "run_bitext_stage", real_run)
     manifests = run_recipe(load_recipe(recipe_path), out)
-    assert manifests["corpus"]["metrics"]["documents"] > 0
+    assert manifests["bitext"]["metrics"]["kept_pairs"] > 0
     assert not list(out.glob(".*partial"))
 
 
@@ -97,13 +100,19 @@ def test_only_needs_its_inputs_and_names_are_checked(recipe_path, tmp_path):
     recipe = load_recipe(recipe_path)
     with pytest.raises(UserError, match="no stage named nope"):
         run_recipe(recipe, out, only=["nope"])
-    manifests = run_recipe(recipe, out, only=["instructions"])
-    assert not (out / "corpus").exists() and manifests["instructions"]["metrics"]["conversations"]
+    with pytest.raises(UserError, match="needs 'bitext', which has not completed"):
+        run_recipe(recipe, out, only=["tasks"])
+    manifests = run_recipe(recipe, out, only=["bitext"])
+    assert not (out / "tasks").exists() and manifests["bitext"]["metrics"]["kept_pairs"]
 
 
 def test_manifest_records_versions_config_and_inputs(recipe_path, tmp_path):
     out = tmp_path / "run"
     run_recipe(load_recipe(recipe_path), out)
-    manifest = json.loads((out / "corpus" / "manifest.json").read_text())
+    manifest = json.loads((out / "tasks" / "manifest.json").read_text())
     assert set(manifest) >= {"config", "cache_key", "inputs", "versions", "metrics", "wall_time_s"}
-    assert manifest["versions"]["torch"] and manifest["inputs"]["base"]
+    bitext_manifest = (out / "bitext" / "manifest.json").read_bytes()
+    from langadapt.artifacts import sha256_bytes
+
+    assert manifest["versions"]["torch"] and manifest["inputs"]["bitext"] == sha256_bytes(
+        bitext_manifest)

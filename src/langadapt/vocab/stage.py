@@ -7,7 +7,6 @@ embeddings to ``model/``, with the tokenizer's fertility before and after in the
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -49,14 +48,14 @@ class VocabStage(StageConfig):
 
 
 def _write_training_text(cfg: VocabStage, ctx: RunContext):
+    from langadapt.data.corpus import iter_corpus_documents
+
     path = ctx.work_dir / "training_text.txt"
     with open(path, "w", encoding="utf-8") as out:
         if cfg.corpus:
-            with open(ctx.stage_dir(cfg.corpus) / "corpus.jsonl", encoding="utf-8") as handle:
-                for line in handle:
-                    doc = json.loads(line)
-                    if doc.get("lang") == cfg.lang:
-                        out.write(doc["text"].replace("\n", " ") + "\n")
+            for doc in iter_corpus_documents(ctx.stage_dir(cfg.corpus)):
+                if doc.get("lang") == cfg.lang:
+                    out.write(doc["text"].replace("\n", " ") + "\n")
         for extra in cfg.files:
             out.write(extra.read_text(encoding="utf-8").rstrip("\n") + "\n")
     return path
