@@ -10,7 +10,7 @@ in one process, in interleaved rounds (the fastest round of each setup counts):
 Both TRL runs use ``assistant_only_loss`` with the same chat template. Data: the shipped seed
 instruction tasks (Estonian + English) plus Tatoeba translation pairs as translation requests.
 Claims checked: ratio vs the best TRL setting >= 1.0, vs padded >= 1.5, utilisation >= 0.99.
-Prints one JSON object. About five minutes on two cores (the padded TRL runs are the slow ones).
+Prints one JSON object. About seven minutes on two cores (the padded TRL runs are the slow ones).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=4, help="packed rows per step")
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--pairs", type=int, default=100, help="Tatoeba translation pairs")
+    parser.add_argument("--pairs", type=int, default=200, help="Tatoeba translation pairs")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved repetitions")
     parser.add_argument("--threads", type=int, default=1,
                         help="torch threads (1: stable numbers on a shared machine, where "
