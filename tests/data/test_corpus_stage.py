@@ -70,7 +70,7 @@ def noisy(tmp_path_factory, shared_data):
     config = {"sources": [{"path": et_file, "lang": "et", "name": "culturax-et"},
                           {"path": en_file, "lang": "en", "name": "python-docs"}],
               "mix": {"et": 0.75, "en": 0.25}, "exclude": [exclude], "on_error": "skip",
-              "min_chars": 20, "token_budget": 30000}
+              "min_chars": 20, "token_budget": 30000, "corpus_jsonl": True}
     cfg = CorpusStage.model_validate(config)
     stats = build_corpus(cfg, root / "out", TOKENIZER, seed=7, show_progress=False)
     return {"cfg": cfg, "config": config, "stats": stats, "out": root / "out", "root": root,

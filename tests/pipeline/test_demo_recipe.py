@@ -15,6 +15,9 @@ REDUCED = [
     "stages.pretrain.training.block_size=128",
     "stages.pretrain.training.batch_size=4",
     "stages.vocab.new_tokens=50",
+    "stages.vocab_pretrain.training.max_steps=2",
+    "stages.vocab_pretrain.training.block_size=128",
+    "stages.vocab_pretrain.training.batch_size=4",
     "stages.translation_tasks.n=20",
     "stages.instructions.sources.0.limit=20",
     "stages.instructions.sources.1.limit=10",
@@ -36,7 +39,7 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
     assert main(["demo", "--out", str(out), *_overrides(REDUCED)]) == 0
     results = json.loads((out / "evaluate" / "results.json").read_text())
     models = results["models"]
-    assert set(models) == {"base", "pretrain", "sft", "vocab"}
+    assert set(models) == {"base", "pretrain", "sft", "vocab", "vocab_pretrain"}
     for entry in models.values():
         assert set(entry["perplexity"]) == {"et", "en"}
         assert all(v > 1 for v in entry["perplexity"].values())
@@ -64,3 +67,8 @@ def test_full_demo_lowers_estonian_perplexity_more_than_english_rises(tmp_path):
     base, cpt = models["base"]["perplexity"], models["pretrain"]["perplexity"]
     assert cpt["et"] < 0.8 * base["et"]
     assert cpt["en"] / base["en"] < base["et"] / cpt["et"]
+    # LEP: the extended vocabulary needs fewer tokens per Estonian word, and training only its
+    # embeddings lowers Estonian bits per character below the mean-initialised start.
+    ext, lep = models["vocab"], models["vocab_pretrain"]
+    assert ext["tokens_per_word"]["et"] < 0.8 * models["base"]["tokens_per_word"]["et"]
+    assert lep["bits_per_char"]["et"] < ext["bits_per_char"]["et"]

@@ -142,7 +142,8 @@ def add_corpus_command(data_sub: argparse._SubParsersAction) -> None:
             "languages by target shares up to a token budget counted with --tokenizer. Runs as "
             "datatrove pipelines (local by default; Slurm/Ray via the config's executor). Writes "
             "OUT/corpus/part-*.jsonl.gz (or .parquet) with {text, lang, source, url?, id}, "
-            "OUT/corpus.jsonl and OUT/stats.json. Options given here override the --config file."
+            "and OUT/stats.json (OUT/corpus.jsonl too with corpus_jsonl: true). Options given here "
+            "override the --config file."
         ),
     )
     p.add_argument("--config", type=Path, metavar="FILE",

@@ -140,7 +140,7 @@ class CorpusStage(StageConfig):
     on_error: Literal["fail", "skip"] = "fail"
     output_format: Literal["jsonl.gz", "parquet"] = "jsonl.gz"
     shard_mb: int = Field(512, ge=1, description="approximate size of one output shard")
-    corpus_jsonl: bool = Field(True, description="also write one corpus.jsonl (for read_texts)")
+    corpus_jsonl: bool = Field(False, description="also write every document to one corpus.jsonl")
     executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
     runner = "langadapt.data.corpus:run"
 

@@ -6,27 +6,13 @@ very same rows. Bad lines are reported as ``file:line: message`` (a user error, 
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 from langadapt.errors import UserError, located
+from langadapt.jsonl import iter_jsonl
 from langadapt.train.formats import alpaca_user_message
 from langadapt.train.packing import PackedRows, pack_stream, pack_whole
-
-
-def _jsonl(path: Path):
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise located(path, f"invalid JSON ({err.msg})", number) from None
-            if not isinstance(record, dict):
-                raise located(path, "expected a JSON object", number)
-            yield number, record
 
 
 def read_texts(path: str | Path) -> list[str]:
@@ -37,7 +23,7 @@ def read_texts(path: str | Path) -> list[str]:
     if path.suffix != ".jsonl":
         return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = []
-    for number, record in _jsonl(path):
+    for number, record in iter_jsonl(path):
         if not isinstance(record.get("text"), str):
             raise located(path, "a corpus line needs a string 'text'", number)
         texts.append(record["text"])
@@ -52,7 +38,7 @@ def read_conversations(path: str | Path) -> list[list[dict]]:
     if not path.is_file():
         raise UserError(f"{path}: file not found")
     conversations = []
-    for number, record in _jsonl(path):
+    for number, record in iter_jsonl(path):
         if "messages" in record:
             messages = record["messages"]
             if not (isinstance(messages, list) and messages and all(

@@ -18,7 +18,7 @@ from langadapt.train.engine import TrainingConfig
 class PretrainStage(StageConfig):
     type: Literal["pretrain"] = "pretrain"
     model: str = Field(BASE, description="model to continue training: base or a stage name")
-    data: str = Field(description="corpus stage whose corpus.jsonl is the training text")
+    data: str = Field(description="corpus stage whose documents are the training text")
     validation: dict[str, InputPath] = Field(
         default_factory=dict, description="named validation sets (text lines or corpus JSONL)")
     training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
@@ -61,7 +61,9 @@ def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, w
 
 
 def run(cfg: PretrainStage, ctx: RunContext) -> dict:
-    texts = read_texts(ctx.stage_dir(cfg.data) / "corpus.jsonl")
+    from langadapt.data.corpus import iter_corpus_texts
+
+    texts = list(iter_corpus_texts(ctx.stage_dir(cfg.data)))
     validation = {name: read_texts(path) for name, path in cfg.validation.items()}
     return train_pretrain(ctx.model_path(cfg.model), texts, cfg.training, ctx.work_dir,
                           seed=ctx.seed, validation=validation)
