@@ -109,7 +109,7 @@ def main() -> None:
         "results": results,
         "pass": all(r["meets_claim"] and r["roundtrip_ok"] for r in default),
         "pass_from_new": all(r["meets_claim"] and r["roundtrip_ok"] for r in from_new) if from_new else None,
-    }, indent=2))
+    }))
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def main() -> int:
         "machine": {"cpu_threads": torch.get_num_threads(), "python": platform.python_version(),
                     "torch": torch.__version__},
     }
-    print(json.dumps(result, indent=2))
+    print(json.dumps(result))
     return 0 if same else 1
 
 

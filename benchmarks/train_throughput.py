@@ -158,7 +158,7 @@ def main() -> int:
     }
     result["claims_hold"] = (result["ratio_vs_best_trl"] >= 1.0 and result["ratio_vs_padded"] >= 1.5
                              and result["utilization"] >= 0.99)
-    print(json.dumps(result, indent=2))
+    print(json.dumps(result))
     return 0
 
 

@@ -66,6 +66,14 @@ class RecordChecks:
     def count_read(self, doc: Document) -> None:
         self.stat_update(f"read\t{doc.metadata['lang']}\t{doc.metadata['source']}")
 
+    def run(self, data=None, rank: int = 0, world_size: int = 1):
+        if data:  # documents of the readers chained before this one pass through uncounted
+            yield from data
+        for doc in super().run(None, rank, world_size):
+            self.count_read(doc)
+            yield doc
+        self.write_report(rank)
+
     def write_report(self, rank: int) -> None:
         if self.bad_records:
             path = Path(self.report_dir) / f"{self.source.label}.{rank:05d}.json"
@@ -132,13 +140,6 @@ class TextAndJsonlReader(RecordChecks, BaseDiskReader):
     def _meta(self) -> dict:
         return {"lang": self.source.lang, "source": self.source.label}
 
-    def run(self, data=None, rank: int = 0, world_size: int = 1):
-        if data:  # documents of the readers chained before this one pass through uncounted
-            yield from data
-        for doc in super().run(None, rank, world_size):
-            self.count_read(doc)
-            yield doc
-        self.write_report(rank)
 
 
 class CheckedParquetReader(RecordChecks, ParquetReader):
@@ -158,13 +159,6 @@ class CheckedParquetReader(RecordChecks, ParquetReader):
         where = f"{self.data_folder.resolve_paths(source_file)}: row {id_in_file}"
         return self.make_document(data, where, f"{source_file}/{id_in_file}")
 
-    def run(self, data=None, rank: int = 0, world_size: int = 1):
-        if data:  # documents of the readers chained before this one pass through uncounted
-            yield from data
-        for doc in super().run(None, rank, world_size):
-            self.count_read(doc)
-            yield doc
-        self.write_report(rank)
 
 
 class CheckedDatasetReader(RecordChecks, HuggingFaceDatasetReader):
@@ -187,18 +181,14 @@ class CheckedDatasetReader(RecordChecks, HuggingFaceDatasetReader):
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         if data:
             yield from data
+        docs = super().run(None, rank, world_size)  # RecordChecks.run: counts, then reports
         try:
-            docs = super().run(None, rank, world_size)
-            first = next(docs, None)
+            first = next(docs, None)  # opening the dataset is where a bad id or path fails
         except (FileNotFoundError, ConnectionError, OSError, ValueError) as err:
             raise UserError(f"{self.dataset}: cannot open dataset: {str(err).splitlines()[0]}") from None
         if first is not None:
-            self.count_read(first)
             yield first
-            for doc in docs:
-                self.count_read(doc)
-                yield doc
-        self.write_report(rank)
+            yield from docs
 
 
 def reader_for(source: CorpusSource, on_error: str, report_dir: str):
