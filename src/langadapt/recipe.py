@@ -9,7 +9,6 @@ a finished stage is skipped when its key is unchanged. A stage runs in ``OUT/.<n
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import time
@@ -283,7 +282,3 @@ def plan_recipe(recipe: Recipe, run_dir: str | Path) -> list[dict]:
         rows.append({"stage": name, "type": stage.type, "inputs": stage.inputs(),
                      "status": "up to date" if fresh else "will run"})
     return rows
-
-
-def dump_plan(rows: list[dict]) -> str:
-    return json.dumps(rows, indent=2)

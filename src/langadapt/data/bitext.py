@@ -309,6 +309,11 @@ class BitextFilter:
             pairs = kept
         return pairs
 
+    def stream(self, pairs: Iterable[dict], chunk_size: int = 50_000) -> Iterator[dict]:
+        """The kept pairs of ``pairs``, in order, processed ``chunk_size`` at a time."""
+        for chunk in _chunks(pairs, chunk_size):
+            yield from self.process(chunk)
+
     def stats(self) -> dict[str, Any]:
         seconds = time.perf_counter() - self._started
         dropped_total = sum(self.dropped.values())
@@ -355,9 +360,7 @@ def filter_bitext(pairs_or_paths: Any, src_lang: str = "en", tgt_lang: str = "et
     or one TSV/TMX/Moses path. ``options`` go to ``BitextFilter`` (filters, dedup, langid, ...).
     """
     pipeline = BitextFilter(src_lang, tgt_lang, preset, decontaminate, **options)
-    kept: list[dict] = []
-    for chunk in _chunks(_as_pairs(pairs_or_paths, src_lang, tgt_lang, source), chunk_size):
-        kept.extend(pipeline.process(chunk))
+    kept = list(pipeline.stream(_as_pairs(pairs_or_paths, src_lang, tgt_lang, source), chunk_size))
     return kept, pipeline.stats()
 
 
@@ -379,9 +382,8 @@ def run_bitext(src: str | Path, tgt: str | Path | None, src_lang: str, tgt_lang:
     pairs = read_bitext(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, input_format=input_format,
                         source=source, skipped=skipped)
     with atomic_file(out) as handle:
-        for chunk in _chunks(pairs, chunk_size):
-            for pair in pipeline.process(chunk):
-                handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
+        for pair in pipeline.stream(pairs, chunk_size):
+            handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
     stats = {**pipeline.stats(), **skipped, "inputs": [str(p) for p in (src, tgt) if p is not None],
              "output": str(out)}
     write_json_atomic(stats_path_for(out), stats)

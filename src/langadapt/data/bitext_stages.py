@@ -51,16 +51,15 @@ class TranslationTasksStage(StageConfig):
 
 
 def run_bitext_stage(cfg: BitextStage, ctx: RunContext) -> dict:
-    from langadapt.data.bitext import BitextFilter, _chunks, read_bitext
+    from langadapt.data.bitext import BitextFilter, read_bitext
 
     pipeline = BitextFilter(cfg.src_lang, cfg.tgt_lang, cfg.preset, cfg.decontaminate)
     with atomic_file(ctx.work_dir / "pairs.jsonl") as handle:
         for source in cfg.sources:
             pairs = read_bitext(source.src, source.tgt, src_lang=cfg.src_lang,
                                 tgt_lang=cfg.tgt_lang, source=source.name or source.src.stem)
-            for chunk in _chunks(pairs, 50_000):
-                for pair in pipeline.process(chunk):
-                    handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
+            for pair in pipeline.stream(pairs):
+                handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
     stats = pipeline.stats()
     write_json_atomic(ctx.work_dir / "pairs.stats.json", stats)
     return {k: stats[k] for k in ("input_pairs", "kept_pairs", "dropped", "decontamination")}

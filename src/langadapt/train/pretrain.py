@@ -37,12 +37,6 @@ def document_tokens(tokenizer, texts: list[str]) -> list[list[int]]:
     return [bos + ids + eos for ids in encoded]
 
 
-def read_texts(path) -> list[str]:
-    from langadapt.train.inputs import read_texts as read
-
-    return read(path)
-
-
 def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, work_dir,
                    seed: int = 0, validation: dict[str, list[str]] | None = None,
                    resume: bool = True) -> dict:
@@ -64,6 +58,8 @@ def run(cfg: PretrainStage, ctx: RunContext) -> dict:
     from langadapt.data.corpus import iter_corpus_texts
 
     texts = list(iter_corpus_texts(ctx.stage_dir(cfg.data)))
+    from langadapt.train.inputs import read_texts
+
     validation = {name: read_texts(path) for name, path in cfg.validation.items()}
     return train_pretrain(ctx.model_path(cfg.model), texts, cfg.training, ctx.work_dir,
                           seed=ctx.seed, validation=validation)
