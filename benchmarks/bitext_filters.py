@@ -53,7 +53,7 @@ def run_opusfilter(config: list[dict], pairs: list[tuple[str, str]], repeat: int
 
 
 def run_langadapt(config: list[dict], pairs: list[tuple[str, str]], repeat: int) -> tuple[float, set]:
-    from langadapt.data.bitext import BitextFilter
+    from langadapt.data.bitext.pipeline import BitextFilter
 
     rows = [{"src": s, "tgt": t, "src_lang": "en", "tgt_lang": "et", "source": "bench"} for s, t in pairs]
     BitextFilter("en", "et", filters=config, dedup=False)  # loads and self-checks the langid model once
@@ -69,7 +69,7 @@ def run_langadapt(config: list[dict], pairs: list[tuple[str, str]], repeat: int)
 
 
 def main() -> None:
-    from langadapt.data.bitext import preset_config
+    from langadapt.data.bitext.pipeline import preset_config
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared/data/bitext")

@@ -67,7 +67,8 @@ def generate(folder: Path, n_docs: int, seed: int = 0) -> dict[str, list[Path]]:
 
 def measure(n_docs: int) -> dict:
     """Generate, build and report (runs inside the child process)."""
-    from langadapt.data.corpus import CorpusStage, build_corpus
+    from langadapt.data.corpus.pipeline import build_corpus
+    from langadapt.data.corpus.stage import CorpusStage
 
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp) / "in", n_docs)

@@ -12,9 +12,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from langadapt.errors import UserError
 
 MANIFEST = "manifest.json"
 # Files above this size are fingerprinted by size and mtime instead of a content hash, so a
@@ -81,16 +83,79 @@ def replace_dir(tmp_dir: Path, final_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = False,
+                 option: str = "--out") -> Path:
+    """Refuse an output path that would destroy something, before any work starts.
+
+    Refused: a non-empty folder (or an existing file) unless ``overwrite``; a folder holding any of
+    ``inputs`` (or being one), always; a path under a file, an unwritable place. Returns the
+    resolved path.
+    """
+    raw = Path(out).expanduser()
+    path = raw.resolve()
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{option} {raw}: is a file, not a folder; choose a folder path")
+    for item in inputs:
+        if item is None or "://" in str(item):
+            continue
+        source = Path(item).expanduser().resolve()
+        if source == path or path in source.parents:
+            raise UserError(f"{option} {raw}: holds the input {item}; choose an output folder "
+                            "outside your inputs")
+    if path.is_dir() and any(path.iterdir()) and not overwrite:
+        raise UserError(f"{option} {raw}: folder exists and is not empty; choose a new folder or "
+                        "pass --overwrite to replace the files this command writes")
+    ancestor = _nearest_existing(path)
+    if not ancestor.is_dir():
+        raise UserError(f"{option} {raw}: {ancestor} is a file, so no folder can be made under it")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UserError(f"{option} {raw}: {ancestor} is not writable; choose another folder")
+    return path
+
+
 @contextlib.contextmanager
-def atomic_dir(final_dir: str | Path) -> Iterator[Path]:
-    """Yield an empty temporary folder beside ``final_dir``; rename it into place on success."""
+def output_dir(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = False,
+               option: str = "--out") -> Iterator[Path]:
+    """A command's output folder under the output policy (see ``check_output``).
+
+    Yields an empty temporary sibling; on success a new folder is renamed into place in one step,
+    and with ``overwrite`` into an existing folder only the entries written are replaced (each by
+    rename), the user's other files left alone. On failure nothing at ``out`` changes.
+    """
+    path = check_output(out, inputs=inputs, overwrite=overwrite, option=option)
+    with atomic_dir(path, merge=True) as tmp:
+        yield tmp
+
+
+@contextlib.contextmanager
+def atomic_dir(final_dir: str | Path, merge: bool = False) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``final_dir``; move it into place on success.
+
+    ``merge``: an existing ``final_dir`` keeps the entries the new folder does not have; the others
+    are replaced one by one. Otherwise the whole folder is replaced.
+    """
     final_dir = Path(final_dir)
     final_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.", suffix=".tmp", dir=final_dir.parent))
     os.chmod(tmp, 0o777 & ~_UMASK)
     try:
         yield tmp
-        replace_dir(tmp, final_dir)
+        if merge and final_dir.is_dir():
+            for entry in sorted(tmp.iterdir()):
+                target = final_dir / entry.name
+                if entry.is_dir() and not entry.is_symlink():
+                    replace_dir(entry, target)
+                else:
+                    os.replace(entry, target)
+            tmp.rmdir()
+        else:
+            replace_dir(tmp, final_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -9,6 +9,7 @@ a finished stage is skipped when its key is unchanged. A stage runs in ``OUT/.<n
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import time
@@ -17,7 +18,15 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from langadapt import __version__
 from langadapt.artifacts import (
@@ -30,19 +39,41 @@ from langadapt.artifacts import (
     sha256_json,
     write_json_atomic,
 )
-from langadapt.data.bitext_stages import BitextStage, TranslationTasksStage
-from langadapt.data.corpus import CorpusStage
-from langadapt.data.instructions import InstructionsStage
 from langadapt.errors import UserError
-from langadapt.evaluate.stage import EvaluateStage
-from langadapt.stage import BASE, RunContext, StageConfig
-from langadapt.train.pretrain import PretrainStage
-from langadapt.train.sft import SftStage
-from langadapt.vocab.stage import VocabStage
+from langadapt.registry import stage_types
+from langadapt.stage import ARTEFACTS, BASE, RunContext, StageConfig
+from langadapt.yamlconfig import first_error, format_error, read_yaml, user_location
 
-STAGE_TYPES = (CorpusStage, BitextStage, TranslationTasksStage, InstructionsStage, VocabStage,
-               PretrainStage, SftStage, EvaluateStage)
+STAGE_TYPES = stage_types()
 AnyStage = Annotated[Union[STAGE_TYPES], Field(discriminator="type")]  # noqa: UP007
+_TYPE_TAGS = {cls.model_fields["type"].default for cls in STAGE_TYPES}
+# A recipe name becomes the default output folder runs/NAME: one plain folder name.
+_NAME = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._-]+$")
+
+
+def reference_errors(stages: dict[str, StageConfig]) -> list[tuple[tuple, str]]:
+    """``(key path, message)`` for every stage reference that cannot work, in recipe order."""
+    errors: list[tuple[tuple, str]] = []
+    names = list(stages)
+    for position, (name, stage) in enumerate(stages.items()):
+        if name == BASE:
+            errors.append((("stages", name), f"'{BASE}' is reserved for the base model; rename the stage"))
+        for key, ref, kinds in stage.references():
+            loc = ("stages", name, *key)
+            wanted = " or ".join(kinds)
+            if ref == BASE:
+                if "model" not in kinds:
+                    errors.append((loc, f"'{BASE}' is the base model, but this key needs a {wanted} stage"))
+            elif ref == name:
+                errors.append((loc, f"'{ref}' is this stage itself; name an earlier stage"))
+            elif ref not in stages:
+                errors.append((loc, f"no stage named '{ref}' (stages: {', '.join(names)})"))
+            elif names.index(ref) > position:
+                errors.append((loc, f"'{ref}' comes later in the recipe; a stage reads only earlier stages"))
+            elif stages[ref].produces not in kinds:
+                errors.append((loc, f"'{ref}' is a {stages[ref].type} stage, which writes "
+                                    f"{ARTEFACTS[stages[ref].produces]}; this key needs a {wanted} stage"))
+    return errors
 
 
 class Recipe(BaseModel):
@@ -53,38 +84,35 @@ class Recipe(BaseModel):
     base_model: str = Field(description="HF model directory (relative to the recipe) or hub id")
     stages: dict[str, AnyStage]
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("use letters, digits, '.', '-' and '_' only (it names the folder runs/NAME)")
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _some_stages(cls, value: dict) -> dict:
+        if not value:
+            raise ValueError("a recipe needs at least one stage")
+        return value
+
     @model_validator(mode="after")
-    def _check_references(self) -> Recipe:
-        seen: dict[str, StageConfig] = {}
-        for name, stage in self.stages.items():
-            if name == BASE:
-                raise ValueError(f"'{BASE}' is reserved for the base model; rename the stage")
-            for ref in stage.inputs():
-                if ref != BASE and ref not in seen:
-                    raise ValueError(f"stage '{name}' reads '{ref}', which is not an earlier stage")
-            seen[name] = stage
+    def _check_references(self, info: ValidationInfo) -> Recipe:
+        if (info.context or {}).get("defer_references"):
+            return self  # load_recipe reports them with their line numbers
+        errors = reference_errors(self.stages)
+        if errors:
+            loc, message = errors[0]
+            raise ValueError(f"{'.'.join(map(str, loc))}: {message}")
         return self
 
 
 # --- loading -------------------------------------------------------------------------------
 
 
-def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict:
-    """Map each key path of a YAML document to its line number (1-based)."""
-    index = {} if index is None else index
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = (*path, key.value)
-            index[sub] = key.start_mark.line + 1
-            _line_index(value, sub, index)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            index[(*path, i)] = value.start_mark.line + 1
-            _line_index(value, (*path, i), index)
-    return index
-
-
-def _apply_override(data: dict, assignment: str) -> None:
+def _apply_override(data: dict, assignment: str) -> tuple:
     """Apply ``a.b.0.c=value`` (value parsed as YAML; numbers index lists) to the raw recipe."""
     key, sep, raw = assignment.partition("=")
     if not sep or not key:
@@ -104,59 +132,58 @@ def _apply_override(data: dict, assignment: str) -> None:
         node[int(last)] = yaml.safe_load(raw)
     else:
         node[last] = yaml.safe_load(raw)
+    return tuple(int(p) if isinstance(n, list) and p.isdigit() else p
+                 for p, n in zip(key.split("."), _containers(data, key.split("."))))
 
 
-def _format_error(path: Path, err: dict, lines: dict) -> str:
-    loc = list(err["loc"])
-    if len(loc) >= 3 and loc[0] == "stages" and loc[2] in _TYPE_TAGS:
-        del loc[2]  # the discriminated union's tag, not a key the user wrote
-    key = ".".join(str(p) for p in loc) or "(top level)"
-    line = None
-    for n in range(len(loc), 0, -1):
-        line = lines.get(tuple(loc[:n]))
-        if line:
-            break
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif err["type"] == "missing":
-        msg = "required key missing"
-    where = f"{path}:{line}" if line else str(path)
-    return f"{where}: {key}: {msg}"
-
-
-_TYPE_TAGS = {cls.model_fields["type"].default for cls in STAGE_TYPES}
+def _containers(data: Any, parts: list[str]) -> list:
+    """The container each part of a key path indexes (to tell list indices from keys)."""
+    found, node = [], data
+    for part in parts:
+        found.append(node)
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            node = node.get(part)
+    return found
 
 
 def load_recipe(path: str | Path, overrides: list[str] = ()) -> Recipe:
-    """Read and validate a recipe; every problem becomes one ``file:line: key: message``."""
+    """Read and validate a recipe; every problem becomes one ``file:line: key: message``.
+
+    A problem in a value set with ``--set`` names that option instead of a recipe line.
+    """
     path = Path(path).resolve()
-    if not path.is_file():
-        raise UserError(f"{path}: recipe file not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise UserError(f"{where}: invalid YAML: {getattr(err, 'problem', err)}") from None
+    data, lines = read_yaml(path, "recipe")
     if not isinstance(data, dict):
         raise UserError(f"{path}: a recipe is a YAML mapping with 'name', 'base_model', 'stages'")
+    overridden: dict[tuple, str] = {}
     for assignment in overrides:
-        _apply_override(data, assignment)
+        overridden[_apply_override(data, assignment)] = assignment
     base = data.get("base_model")
     if isinstance(base, str) and (base.startswith((".", "/", "~")) or (path.parent / base).exists()):
         resolved = (path.parent / Path(base).expanduser()).resolve()
         if not resolved.exists():
-            raise UserError(f"{path}: base_model: model directory not found: {resolved}")
+            where = f"--set {overridden[('base_model',)]}" if ("base_model",) in overridden else (
+                f"{path}:{lines.get(('base_model',))}")
+            raise UserError(f"{where}: base_model: model directory not found: {resolved}")
         data["base_model"] = str(resolved)
+
+    def fail(loc: tuple, message: str, err: dict | None = None) -> UserError:
+        err = err or {"loc": loc, "msg": message, "type": "value_error"}
+        shown = tuple(user_location(tuple(err["loc"]), _TYPE_TAGS))
+        source = next((f"--set {assignment}" for key, assignment in overridden.items()
+                       if shown[:len(key)] == key), None)
+        return UserError(format_error(path, err, lines, _TYPE_TAGS, source=source))
+
     try:
-        return Recipe.model_validate(data, context={"base_dir": path.parent})
+        recipe = Recipe.model_validate(data, context={"base_dir": path.parent, "defer_references": True})
     except ValidationError as err:
-        # A misspelt key also shows up as a missing one: name the misspelling first.
-        first = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
-        raise UserError(_format_error(path, first, _line_index(node))) from None
+        raise fail((), "", first_error(err.errors())) from None
+    errors = reference_errors(recipe.stages)
+    if errors:
+        raise fail(*errors[0])
+    return recipe
 
 
 # --- running -------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 A stage is a config class (pydantic, unknown keys rejected) plus a plain function
 ``run(cfg, ctx) -> dict`` (its metrics) named by ``runner``. Stages read earlier stages only
 through ``ctx`` (their finished folders), and write only into ``ctx.work_dir``.
+
+A config declares what it writes (``produces``: one of ``ARTEFACTS``) and which of its fields name
+earlier stages and what those must produce (``reads``), so the recipe checks every reference at
+load time (a ``model:`` naming a corpus stage is refused with the key's line).
 """
 
 from __future__ import annotations
@@ -17,6 +21,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
 from langadapt.errors import UserError
 
 BASE = "base"  # the name recipes use for the recipe's base model
+
+# What a stage's folder holds for later stages to read.
+ARTEFACTS = {
+    "model": "model/: an HF model directory (tokenizer included)",
+    "corpus": "corpus/ shards of documents {text, lang, source}",
+    "bitext": "pairs.jsonl: sentence pairs {src, tgt, src_lang, tgt_lang, source}",
+    "conversations": "conversations.jsonl: {messages, source, lang}",
+    "report": "results.json and report files",
+}
 
 
 def _resolve_existing(value: Path, info: ValidationInfo) -> Path:
@@ -39,11 +52,24 @@ class StageConfig(BaseModel):
 
     type: str
     runner: ClassVar[str]  # "module:function" implementing run(cfg, ctx)
-    produces_model: ClassVar[bool] = False
+    produces: ClassVar[str]  # a key of ARTEFACTS
+    # field -> artefact kinds an earlier stage named there must produce ("model" also admits base)
+    reads: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def references(self) -> list[tuple[tuple, str, tuple[str, ...]]]:
+        """``(key path, stage name, accepted kinds)`` for every stage this config names."""
+        found = []
+        for field, kinds in self.reads.items():
+            value = getattr(self, field)
+            if isinstance(value, str):
+                found.append(((field,), value, kinds))
+            elif isinstance(value, (list, tuple)):
+                found.extend(((field, i), ref, kinds) for i, ref in enumerate(value))
+        return found
 
     def inputs(self) -> list[str]:
-        """Names of the earlier stages (or ``base``) this stage reads."""
-        return []
+        """Names of the earlier stages (or ``base``) this stage reads, each once."""
+        return list(dict.fromkeys(ref for _, ref, _ in self.references()))
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         module, func = self.runner.split(":")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from langadapt.cli import main
-from langadapt.data.bitext import filter_bitext, read_bitext, run_bitext, stats_path_for
+from langadapt.data.bitext.pipeline import filter_bitext, run_bitext, stats_path_for
+from langadapt.data.bitext.readers import read_bitext
 from langadapt.errors import UserError
 
 

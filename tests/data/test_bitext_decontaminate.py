@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from langadapt.cli import main
-from langadapt.data.bitext import filter_bitext, stats_path_for
-from langadapt.data.decontaminate import Decontaminator, normalise_for_match, undo_csv_quoting
+from langadapt.data.bitext.pipeline import filter_bitext, stats_path_for
+from langadapt.data.bitext.decontaminate import Decontaminator, normalise_for_match
+from langadapt.text import unquote_csv
 
 
 def _lines(path: Path) -> list[str]:
@@ -27,7 +28,7 @@ def test_csv_quoted_flores_lines_normalise_like_their_clean_form(flores):
     assert len(quoted) >= 10  # the shared file's known quirk
     for line in quoted:
         clean = line[1:-1].replace('""', '"')
-        assert undo_csv_quoting(line) == clean
+        assert unquote_csv(line) == clean
         assert normalise_for_match(line) == normalise_for_match(clean) == normalise_for_match(f"  {clean.upper()} ")
     assert normalise_for_match('Ta ütles: "Tere!"') == normalise_for_match("ta ütles — tere")
 
@@ -46,7 +47,7 @@ def test_planted_flores_lines_are_removed_and_reported_by_set(shared_data, flore
     # Estonian side copied from FLORES in its clean form, including the CSV-quoted lines.
     quoted = [i for i, line in enumerate(flores_et) if line.startswith('"') and '""' in line]
     for i in quoted[:8] + rng.sample(range(len(flores_et)), 7):
-        planted.append((rng.choice(wmt_en), undo_csv_quoting(flores_et[i])))
+        planted.append((rng.choice(wmt_en), unquote_csv(flores_et[i])))
     positions = rng.sample(range(len(pairs) + len(planted)), len(planted))
     for position, pair in zip(sorted(positions), planted):
         pairs.insert(position, pair)

@@ -10,12 +10,11 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import PROJECT_ROOT, read_lines
-from langadapt.data.corpus import CorpusStage, iter_corpus_documents
-from langadapt.data.corpus_config import CorpusSource
-from langadapt.data.corpus_filters import UrlSuffixFilter
-from langadapt.data.corpus_mix import mix_streams, shuffled
-from langadapt.data.corpus_pipeline import lsh_bands
-from langadapt.data.corpus_readers import reader_for
+from langadapt.data.corpus.documents import iter_corpus_documents
+from langadapt.data.corpus.stage import CorpusSource, CorpusStage, lsh_bands
+from langadapt.data.corpus.filters import UrlSuffixFilter
+from langadapt.data.corpus.mix import mix_streams, shuffled
+from langadapt.data.corpus.readers import reader_for
 
 TOKENIZER = str(PROJECT_ROOT / "demo" / "base-model")
 

@@ -12,8 +12,10 @@ import json
 import pytest
 
 from conftest import PROJECT_ROOT, read_lines
-from langadapt.data.corpus import (CorpusStage, build_corpus, iter_corpus_documents,
-                                   iter_corpus_texts, normalise)
+from langadapt.data.corpus.documents import iter_corpus_documents, iter_corpus_texts
+from langadapt.data.corpus.pipeline import build_corpus
+from langadapt.data.corpus.stage import CorpusStage
+from langadapt.text import normalise
 from langadapt.errors import UserError
 
 TOKENIZER = str(PROJECT_ROOT / "demo" / "base-model")

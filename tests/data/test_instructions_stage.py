@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from langadapt.data.instructions import InstructionSource, read_conversations
+from langadapt.data.instructions.stage import InstructionSource, read_conversations
 from langadapt.errors import UserError
 
 

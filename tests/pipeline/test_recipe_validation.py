@@ -71,9 +71,54 @@ def test_missing_file_is_reported(write_recipe, tmp_path):
     assert message.startswith(f"{path}:7: stages.corpus.sources.0.path: file not found")
 
 
-def test_reference_to_a_later_stage_is_rejected(write_recipe):
+def test_reference_to_itself_is_rejected_with_its_line(write_recipe):
     path = write_recipe(GOOD.replace("data: corpus", "data: pretrain"))
-    assert "reads 'pretrain', which is not an earlier stage" in _error(path)
+    assert _error(path) == f"{path}:11: stages.pretrain.data: 'pretrain' is this stage itself; name an earlier stage"
+
+
+LATER = GOOD + """\
+  sft:
+    type: sft
+    model: pretrain
+    data: [{data}]
+"""
+
+
+@pytest.mark.parametrize("data, message", [
+    ("missing", "stages.sft.data.0: no stage named 'missing' (stages: corpus, pretrain, sft)"),
+    ("corpus", "stages.sft.data.0: 'corpus' is a corpus stage, which writes corpus/ shards of "
+               "documents {{text, lang, source}}; this key needs a conversations stage"),
+    ("base", "stages.sft.data.0: 'base' is the base model, but this key needs a conversations stage"),
+])
+def test_reference_of_the_wrong_kind_is_rejected_at_load(write_recipe, data, message):
+    path = write_recipe(LATER, data=data)
+    assert _error(path) == f"{path}:16: " + message.replace("{{", "{").replace("}}", "}")
+
+
+def test_forward_reference_and_model_naming_a_corpus(write_recipe):
+    path = write_recipe(GOOD.replace("    data: corpus\n", "    data: corpus\n    model: corpus\n"))
+    assert _error(path) == (f"{path}:12: stages.pretrain.model: 'corpus' is a corpus stage, which "
+                            "writes corpus/ shards of documents {text, lang, source}; this key needs "
+                            "a model stage")
+    swapped = "name: t\nbase_model: {model}\nstages:\n  pretrain:\n    type: pretrain\n    data: corpus\n" \
+              "  corpus:\n    type: corpus\n    sources: [{{path: {text}, lang: en}}]\n    mix: {{en: 1.0}}\n"
+    path = write_recipe(swapped)
+    assert _error(path) == (f"{path}:6: stages.pretrain.data: 'corpus' comes later in the recipe; "
+                            "a stage reads only earlier stages")
+
+
+def test_no_stages_and_unsafe_name_are_rejected(write_recipe):
+    path = write_recipe("name: t\nbase_model: {model}\nstages: {{}}\n")
+    assert _error(path) == f"{path}:3: stages: a recipe needs at least one stage"
+    path = write_recipe(GOOD.replace("name: t", "name: ../../etc"))
+    assert _error(path).startswith(f"{path}:1: name: use letters, digits")
+
+
+def test_override_error_names_the_option(write_recipe):
+    path = write_recipe()
+    message = _error(path, "stages.pretrain.training.max_steps=many")
+    assert message.startswith("--set stages.pretrain.training.max_steps=many: "
+                              "stages.pretrain.training.max_steps:"), message
 
 
 def test_unknown_stage_type_and_bad_override(write_recipe):

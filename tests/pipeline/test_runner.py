@@ -75,7 +75,7 @@ def test_config_change_reruns_only_what_changed(recipe_path, tmp_path, capsys):
 
 
 def test_stage_that_crashes_leaves_nothing_that_looks_done(recipe_path, tmp_path, monkeypatch):
-    import langadapt.data.bitext_stages as stages
+    import langadapt.data.bitext.stage as stages
 
     out = tmp_path / "run"
     real_run = stages.run_bitext_stage

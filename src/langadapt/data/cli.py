@@ -63,7 +63,7 @@ def add_bitext_command(data_sub: argparse._SubParsersAction) -> None:
 
 
 def _run_bitext(args: argparse.Namespace) -> int:
-    from langadapt.data.bitext import run_bitext, stats_path_for
+    from langadapt.data.bitext.pipeline import run_bitext, stats_path_for
 
     stats = run_bitext(
         args.src, args.tgt, args.src_lang, args.tgt_lang, args.out, preset=args.preset,
@@ -77,7 +77,7 @@ def _run_bitext(args: argparse.Namespace) -> int:
 
 
 def add_translation_tasks_command(data_sub: argparse._SubParsersAction) -> None:
-    from langadapt.data.translation_tasks import DEFAULTS
+    from langadapt.data.bitext.translation_tasks import DEFAULTS
 
     p = data_sub.add_parser(
         "translation-tasks",
@@ -119,7 +119,7 @@ def add_translation_tasks_command(data_sub: argparse._SubParsersAction) -> None:
 
 
 def _run_translation_tasks(args: argparse.Namespace) -> int:
-    from langadapt.data.translation_tasks import run_translation_tasks
+    from langadapt.data.bitext.translation_tasks import run_translation_tasks
 
     stats = run_translation_tasks(
         args.pairs, args.out, n=args.n, seed=args.seed,
@@ -197,7 +197,7 @@ def _corpus_config(args: argparse.Namespace):
     import yaml
     from pydantic import ValidationError
 
-    from langadapt.data.corpus import CorpusStage
+    from langadapt.data.corpus.stage import CorpusStage
 
     data: dict = {}
     base_dir = Path.cwd()
@@ -242,8 +242,8 @@ def _corpus_config(args: argparse.Namespace):
 
 def _run_corpus(args: argparse.Namespace) -> int:
     from langadapt.artifacts import atomic_dir
-    from langadapt.data.corpus import build_corpus
-    from langadapt.data.corpus_stats import summary
+    from langadapt.data.corpus.pipeline import build_corpus
+    from langadapt.data.corpus.stats import summary
 
     cfg = _corpus_config(args)
     if cfg.executor.type == "slurm":  # jobs run after this returns: they need the final folder

@@ -24,8 +24,8 @@ def score_texts(model, tokenizer, texts: list[str], block_size: int = 512, batch
     """Token-level perplexity, bits per character and the counts behind them."""
     import torch
 
+    from langadapt.train.inputs import document_tokens
     from langadapt.train.packing import pack_whole
-    from langadapt.train.pretrain import document_tokens
 
     docs = document_tokens(tokenizer, texts)
     block = max(block_size, max(len(d) for d in docs))  # never split a line across rows

@@ -27,9 +27,8 @@ class EvaluateStage(StageConfig):
     tasks: list[TaskConfig] = Field(default_factory=list,
                                     description="benchmark tasks, as in `langadapt eval --tasks`")
     runner = "langadapt.evaluate.stage:run"
-
-    def inputs(self) -> list[str]:
-        return list(self.models)
+    produces = "report"
+    reads = {"models": ("model",)}
 
 
 def run(cfg: EvaluateStage, ctx: RunContext) -> dict:

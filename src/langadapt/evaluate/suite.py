@@ -16,11 +16,19 @@ import statistics
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic import model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from langadapt.errors import UserError
 from langadapt.stage import InputPath
+from langadapt.yamlconfig import first_error, format_error, read_yaml
 
 TASK_TYPES = ("copa", "qa", "mt", "gec", "belebele", "perplexity", "lm_eval")
 # (required, optional) file keys of each task type
@@ -212,21 +220,8 @@ def load_tasks(path: str | Path, base_dir: str | Path | None = None) -> list[Tas
 
     Every problem becomes one ``UserError``: ``file:line: tasks.N.key: message``.
     """
-    import yaml
-
-    from langadapt.recipe import _format_error, _line_index
-
     path = Path(path).resolve()
-    if not path.is_file():
-        raise UserError(f"{path}: tasks file not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        node, data = yaml.compose(text), yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise UserError(f"{where}: invalid YAML: {getattr(err, 'problem', err)}") from None
-    lines = _line_index(node) if node is not None else {}
+    data, lines = read_yaml(path, "tasks")
     if isinstance(data, list):
         data, lines = {"tasks": data}, {("tasks", *k): v for k, v in lines.items()}
     if not isinstance(data, dict) or not isinstance(data.get("tasks"), list) or not data["tasks"]:
@@ -258,9 +253,9 @@ def load_tasks(path: str | Path, base_dir: str | Path | None = None) -> list[Tas
         try:
             task = TaskConfig.model_validate({**applied, **raw}, context={"base_dir": path.parent})
         except ValidationError as err:
-            first = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+            first = first_error(err.errors())
             first = {**first, "loc": ("tasks", index, *first["loc"])}
-            raise UserError(_format_error(path, first, lines)) from None
+            raise UserError(format_error(path, first, lines)) from None
         if task.name in names:
             raise UserError(f"{path}:{lines.get(('tasks', index, 'name'))}: tasks.{index}.name: "
                             f"{task.name!r} is already the name of tasks.{names[task.name]}")

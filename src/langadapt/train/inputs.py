@@ -11,7 +11,7 @@ from pathlib import Path
 
 from langadapt.errors import UserError, located
 from langadapt.jsonl import iter_jsonl
-from langadapt.train.formats import alpaca_user_message
+from langadapt.train.formats import alpaca_user_message, tokenize_conversation
 from langadapt.train.packing import PackedRows, pack_stream, pack_whole
 
 
@@ -84,17 +84,21 @@ def pad_id(tokenizer) -> int:
     return tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
 
 
+def document_tokens(tokenizer, texts: list[str]) -> list[list[int]]:
+    """``BOS + text + EOS`` token ids per document."""
+    bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
+    eos = [tokenizer.eos_token_id]
+    encoded = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    return [bos + ids + eos for ids in encoded]
+
+
 def document_rows(tokenizer, texts: list[str], block_size: int) -> PackedRows:
     """``BOS + text + EOS`` documents streamed into rows (continuations carried over)."""
-    from langadapt.train.pretrain import document_tokens
-
     return pack_stream(document_tokens(tokenizer, texts), block_size, pad_id(tokenizer))
 
 
 def conversation_rows(tokenizer, conversations: list[list[dict]], block_size: int) -> PackedRows:
     """Whole conversations best-fit packed, labels on assistant tokens only."""
-    from langadapt.train.formats import tokenize_conversation
-
     encoded = [tokenize_conversation(tokenizer, messages) for messages in conversations]
     return pack_whole([ids for ids, _ in encoded], block_size, pad_id(tokenizer),
                       label_mask=[mask for _, mask in encoded])

@@ -7,34 +7,11 @@ chooses full training, embeddings only (LEP), the new vocabulary rows only, or L
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import Field
-
-from langadapt.stage import BASE, InputPath, RunContext, StageConfig
+from langadapt.data.corpus.documents import iter_corpus_texts
+from langadapt.stage import RunContext
 from langadapt.train.engine import TrainingConfig
-
-
-class PretrainStage(StageConfig):
-    type: Literal["pretrain"] = "pretrain"
-    model: str = Field(BASE, description="model to continue training: base or a stage name")
-    data: str = Field(description="corpus stage whose documents are the training text")
-    validation: dict[str, InputPath] = Field(
-        default_factory=dict, description="named validation sets (text lines or corpus JSONL)")
-    training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
-    runner = "langadapt.train.pretrain:run"
-    produces_model = True
-
-    def inputs(self) -> list[str]:
-        return [self.model, self.data]
-
-
-def document_tokens(tokenizer, texts: list[str]) -> list[list[int]]:
-    """``BOS + text + EOS`` token ids per document."""
-    bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
-    eos = [tokenizer.eos_token_id]
-    encoded = tokenizer(texts, add_special_tokens=False)["input_ids"]
-    return [bos + ids + eos for ids in encoded]
+from langadapt.train.inputs import document_rows, read_texts
+from langadapt.train.stage import PretrainStage
 
 
 def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, work_dir,
@@ -43,7 +20,6 @@ def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, w
     """Continue pretraining ``model_ref`` on ``texts``; writes ``work_dir/model``; returns metrics."""
     from langadapt.train.engine import train_on_rows
     from langadapt.train.trainable import load_for_training
-    from langadapt.train.inputs import document_rows
 
     model, tokenizer = load_for_training(model_ref, training.trainable, training.lora)
     rows = document_rows(tokenizer, texts, training.block_size)
@@ -55,11 +31,7 @@ def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, w
 
 
 def run(cfg: PretrainStage, ctx: RunContext) -> dict:
-    from langadapt.data.corpus import iter_corpus_texts
-
     texts = list(iter_corpus_texts(ctx.stage_dir(cfg.data)))
-    from langadapt.train.inputs import read_texts
-
     validation = {name: read_texts(path) for name, path in cfg.validation.items()}
     return train_pretrain(ctx.model_path(cfg.model), texts, cfg.training, ctx.work_dir,
                           seed=ctx.seed, validation=validation)

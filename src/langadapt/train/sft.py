@@ -12,37 +12,11 @@ several ``data`` stages and optional per-source ``mixture`` weights.
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import Field
-
 from langadapt.errors import UserError
-from langadapt.stage import InputPath, RunContext, StageConfig
+from langadapt.stage import RunContext
 from langadapt.train.engine import TrainingConfig
-
-
-class SftStage(StageConfig):
-    type: Literal["sft"] = "sft"
-    model: str = Field(description="model to tune: base or a stage name")
-    data: list[str] = Field(min_length=1, description="stages whose conversations.jsonl to train on")
-    mixture: dict[str, float] = Field(
-        default_factory=dict, description="per data stage weight: 2.0 repeats it, 0.5 keeps half")
-    chat_template: Literal["llammas", "alpaca", "model"] = Field(
-        "llammas", description="llammas / alpaca: write that template; model: keep the model's own")
-    validation: dict[str, InputPath] = Field(
-        default_factory=dict, description="named validation sets (conversation JSONL files)")
-    training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
-    runner = "langadapt.train.sft:run"
-    produces_model = True
-
-    def inputs(self) -> list[str]:
-        return [self.model, *self.data]
-
-
-def read_conversations(path) -> list[list[dict]]:
-    from langadapt.train.inputs import read_conversations as read
-
-    return read(path)
+from langadapt.train.inputs import conversation_rows, mix_sources, read_conversations
+from langadapt.train.stage import SftStage
 
 
 def prepare_tokenizer(tokenizer, chat_template: str, where: str) -> None:
@@ -63,7 +37,6 @@ def train_sft(model_ref: str, sources: dict[str, list[list[dict]]], training: Tr
     """Tune ``model_ref`` on the mixed ``sources``; writes ``work_dir/model``; returns metrics."""
     from langadapt.train.engine import train_on_rows
     from langadapt.train.trainable import load_for_training
-    from langadapt.train.inputs import conversation_rows, mix_sources
 
     model, tokenizer = load_for_training(model_ref, training.trainable, training.lora)
     prepare_tokenizer(tokenizer, chat_template, where)

@@ -25,8 +25,21 @@ from typing import Any
 from langadapt.artifacts import atomic_dir, write_json_atomic
 from langadapt.errors import UserError
 from langadapt.vocab.edit import extend_bpe, pieces_from_new, require_bpe, shrink_bpe
-from langadapt.vocab.init import INIT_METHODS, adapt_model, check_model_matches, load_model, token_sources
-from langadapt.vocab.load import BYTE_PIECE, bytes_to_model_text, family, load_tokenizer, notation, piece_bytes
+from langadapt.vocab.init import (
+    INIT_METHODS,
+    adapt_model,
+    check_model_matches,
+    load_model,
+    token_sources,
+)
+from langadapt.vocab.load import (
+    BYTE_PIECE,
+    bytes_to_model_text,
+    family,
+    load_tokenizer,
+    notation,
+    piece_bytes,
+)
 from langadapt.vocab.merges import merges_on_base
 from langadapt.vocab.wordcounts import WORD_COUNTS_FILE, word_counts_of
 

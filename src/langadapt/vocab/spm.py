@@ -57,8 +57,16 @@ def bpe_merges(pieces: list[tuple[str, float, int]]) -> list[tuple[str, str]]:
 
 def sentencepiece_to_hf(path: str | Path):
     """The HF fast tokenizer (``PreTrainedTokenizerFast``) behaving like the SentencePiece model."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers
-    from tokenizers import pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
     from transformers import PreTrainedTokenizerFast
 
     proto = read_model_proto(path)

@@ -31,7 +31,8 @@ class VocabStage(StageConfig):
     keep: int | None = Field(None, ge=1, description="optimize: pieces of the base to keep")
     init: Literal["mean", "random"] = "mean"
     runner = "langadapt.vocab.stage:run"
-    produces_model = True
+    produces = "model"
+    reads = {"model": ("model",), "corpus": ("corpus",)}
 
     @model_validator(mode="after")
     def _needs_text(self) -> VocabStage:
@@ -43,12 +44,10 @@ class VocabStage(StageConfig):
                              "set tokenizer_vocab_size")
         return self
 
-    def inputs(self) -> list[str]:
-        return [self.model] + ([self.corpus] if self.corpus else [])
 
 
 def _write_training_text(cfg: VocabStage, ctx: RunContext):
-    from langadapt.data.corpus import iter_corpus_documents
+    from langadapt.data.corpus.documents import iter_corpus_documents
 
     path = ctx.work_dir / "training_text.txt"
     with open(path, "w", encoding="utf-8") as out:

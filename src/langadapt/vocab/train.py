@@ -23,7 +23,14 @@ SPECIAL_TOKENS = [BOS, EOS, PAD, UNK, *ROLE_TOKENS]
 
 def train_bytelevel_bpe(texts: Iterable[str], vocab_size: int, min_frequency: int = 2):
     """Train a byte-level BPE tokenizer on ``texts``; returns a ``PreTrainedTokenizerFast``."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
@@ -98,7 +105,11 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     from langadapt.artifacts import atomic_dir
     from langadapt.vocab.merges import read_text_lines
     from langadapt.vocab.spm import sentencepiece_to_hf
-    from langadapt.vocab.wordcounts import WORD_COUNTS_FILE, text_word_counts, write_word_counts
+    from langadapt.vocab.wordcounts import (
+        WORD_COUNTS_FILE,
+        text_word_counts,
+        write_word_counts,
+    )
 
     if model_type not in MODEL_TYPES:
         raise UserError(f"unknown model type {model_type!r}: choose one of {', '.join(MODEL_TYPES)}")

@@ -5,7 +5,12 @@ this package imports nothing heavy so the CLI stays fast.
 """
 
 from langadapt.evaluate.metrics.m2 import M2Score, parse_m2, score_m2, score_m2_files
-from langadapt.evaluate.metrics.squad import exact_match, normalize_answer, squad_scores, token_f1
+from langadapt.evaluate.metrics.squad import (
+    exact_match,
+    normalize_answer,
+    squad_scores,
+    token_f1,
+)
 
 __all__ = [
     "M2Score",

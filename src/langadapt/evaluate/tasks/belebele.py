@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from langadapt.errors import located
-from langadapt.evaluate.tasks.base import ModelRunner, SplitResult, Template, TemplateSpec
+from langadapt.evaluate.tasks.base import (
+    ModelRunner,
+    SplitResult,
+    Template,
+    TemplateSpec,
+)
 from langadapt.evaluate.tasks.loglik import score_choices
 
 TASK_TYPE = "belebele"

@@ -15,7 +15,12 @@ from typing import Any
 
 from langadapt.errors import located
 from langadapt.evaluate.metrics.squad import normalize_answer
-from langadapt.evaluate.tasks.base import ModelRunner, SplitResult, Template, TemplateSpec
+from langadapt.evaluate.tasks.base import (
+    ModelRunner,
+    SplitResult,
+    Template,
+    TemplateSpec,
+)
 from langadapt.evaluate.tasks.loglik import score_choices
 
 TASK_TYPE = "copa"

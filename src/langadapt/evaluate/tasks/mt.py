@@ -1,7 +1,7 @@
 """Machine translation on line-aligned source / reference files: BLEU and chrF++ (sacrebleu).
 
 Prompts name the languages: English names and the Estonian case forms of
-``langadapt/data/prompts/languages.yaml`` (the same names the training-data templates use).
+``langadapt/data/bitext/prompts/languages.yaml`` (the same names the training-data templates use).
 Lines that were saved CSV-style (a whole line in quotes, inner quotes doubled, as in some FLORES
 exports) are
 unquoted when ``fix_csv_quotes`` is on, so a reference does not carry quoting the model cannot
@@ -64,7 +64,10 @@ def load_split(cfg: Any, split: str) -> list[dict[str, str]] | None:
 
 
 def language_fields(source_lang: str, target_lang: str) -> dict[str, str]:
-    from langadapt.data.translation_tasks import load_language_names, placeholders
+    from langadapt.data.bitext.translation_tasks import (
+        load_language_names,
+        placeholders,
+    )
 
     names = load_language_names()
     return {**placeholders(source_lang, "source", names),

@@ -17,10 +17,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from langadapt.artifacts import write_json_atomic, write_jsonl_atomic
-from langadapt.data.corpus import normalise
 from langadapt.errors import located
 from langadapt.jsonl import iter_jsonl
 from langadapt.stage import InputPath, RunContext, StageConfig
+from langadapt.text import normalise
 
 
 class InstructionSource(BaseModel):
@@ -38,7 +38,8 @@ class InstructionsStage(StageConfig):
     sources: list[InstructionSource] = Field(default_factory=list)
     exclude: list[InputPath] = Field(
         default_factory=list, description="evaluation texts: conversations quoting a line are dropped")
-    runner = "langadapt.data.instructions:run"
+    runner = "langadapt.data.instructions.stage:run"
+    produces = "conversations"
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict]]:

@@ -12,16 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from langadapt.langid import scripts_for
 from langadapt.stage import BASE, InputPath, StageConfig
 
-# The scripts a language's letters are expected in (Unicode script names as the `regex` module
-# spells them); languages not listed default to Latin.
-DEFAULT_SCRIPTS: dict[str, list[str]] = {
-    "ru": ["Cyrillic"], "uk": ["Cyrillic"], "bg": ["Cyrillic"], "sr": ["Cyrillic", "Latin"],
-    "el": ["Greek"], "ka": ["Georgian"], "hy": ["Armenian"], "he": ["Hebrew"], "ar": ["Arabic"],
-    "fa": ["Arabic"], "hi": ["Devanagari"], "th": ["Thai"], "zh": ["Han"],
-    "ja": ["Han", "Hiragana", "Katakana"], "ko": ["Hangul", "Han"],
-}
+MINHASH_PERMUTATIONS = 128
 
 FORMATS = ("lines", "paragraphs", "jsonl", "parquet", "hf_disk", "hub")
 
@@ -142,7 +136,9 @@ class CorpusStage(StageConfig):
     shard_mb: int = Field(512, ge=1, description="approximate size of one output shard")
     corpus_jsonl: bool = Field(False, description="also write every document to one corpus.jsonl")
     executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
-    runner = "langadapt.data.corpus:run"
+    runner = "langadapt.data.corpus.pipeline:run_stage"
+    produces = "corpus"
+    reads = {"tokenizer": ("model",)}
 
     @model_validator(mode="after")
     def _mix_matches_sources(self) -> CorpusStage:
@@ -156,11 +152,25 @@ class CorpusStage(StageConfig):
             raise ValueError("mix shares must be positive")
         return self
 
-    def inputs(self) -> list[str]:
-        return [self.tokenizer]
-
     def scripts_for(self, lang: str) -> list[str]:
-        return self.scripts.get(lang) or DEFAULT_SCRIPTS.get(lang, ["Latin"])
+        return self.scripts.get(lang) or scripts_for(lang)
 
     def candidates(self) -> list[str]:
         return self.language_id_candidates or sorted({s.lang for s in self.sources} | {"en"})
+
+
+def lsh_bands(threshold: float, permutations: int = MINHASH_PERMUTATIONS) -> tuple[int, int]:
+    """(bands, rows) whose LSH S-curve best separates pairs above/below ``threshold``.
+
+    Minimises the area of false positives (similarity below the threshold yet sharing a band)
+    plus false negatives (above it yet sharing none), over all bands * rows <= permutations.
+    """
+    grid = [i / 200 for i in range(1, 200)]
+
+    def error(bands: int, rows: int) -> float:
+        def hit(s: float) -> float:
+            return 1 - (1 - s ** rows) ** bands
+        return sum(hit(s) if s < threshold else 1 - hit(s) for s in grid)
+
+    pairs = [(b, r) for b in range(1, permutations + 1) for r in range(1, permutations // b + 1)]
+    return min(pairs, key=lambda pair: (error(*pair), -pair[0] * pair[1]))

@@ -22,29 +22,43 @@ from functools import partial
 from pathlib import Path
 
 import xxhash
-
 from datatrove.pipeline.dedup import MinhashConfig, MinhashDedupSignature
-from datatrove.pipeline.dedup.exact_dedup import (ExactDedupConfig, ExactDedupFilter,
-                                                  ExactDedupSignature, ExactFindDedups)
-from datatrove.pipeline.dedup.minhash import (MinhashDedupBuckets, MinhashDedupCluster,
-                                              MinhashDedupFilter)
+from datatrove.pipeline.dedup.exact_dedup import (
+    ExactDedupConfig,
+    ExactDedupFilter,
+    ExactDedupSignature,
+    ExactFindDedups,
+)
+from datatrove.pipeline.dedup.minhash import (
+    MinhashDedupBuckets,
+    MinhashDedupCluster,
+    MinhashDedupFilter,
+)
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.hashing import HashConfig
 from datatrove.utils.word_tokenizers import WordTokenizer
 
-from langadapt.data.corpus_config import CorpusStage
-from langadapt.data.corpus_filters import (ExcludeFilter, LanguageIdFilter, LengthFilter,
-                                           ScriptFilter, Tally, UrlSuffixFilter, digest,
-                                           normalised_content)
-from langadapt.data.corpus_mix import RatioMixer
-from langadapt.data.corpus_readers import reader_for
-from langadapt.data.corpus_stats import write_stats
+from langadapt.data.corpus.filters import (
+    ExcludeFilter,
+    LanguageIdFilter,
+    LengthFilter,
+    ScriptFilter,
+    Tally,
+    UrlSuffixFilter,
+    digest,
+    normalised_content,
+)
+from langadapt.data.corpus.mix import RatioMixer
+from langadapt.data.corpus.readers import reader_for
+from langadapt.data.corpus.stage import CorpusStage, lsh_bands
+from langadapt.data.corpus.stats import summary, write_stats
 from langadapt.errors import UserError, located
+from langadapt.modeling import load_tokenizer
+from langadapt.stage import RunContext
 
 # xxhash 4 (what this environment has) rejects str input in datatrove 0.10; sha1 works everywhere.
 HASH = HashConfig(precision=64, hash_fc="sha1")
-MINHASH_PERMUTATIONS = 128
 
 
 class RegexWordTokenizer(WordTokenizer):
@@ -60,23 +74,6 @@ class RegexWordTokenizer(WordTokenizer):
 
     def span_tokenize(self, text: str) -> list[tuple[int, int]]:
         return [(0, len(text))]
-
-
-def lsh_bands(threshold: float, permutations: int = MINHASH_PERMUTATIONS) -> tuple[int, int]:
-    """(bands, rows) whose LSH S-curve best separates pairs above/below ``threshold``.
-
-    Minimises the area of false positives (similarity below the threshold yet sharing a band)
-    plus false negatives (above it yet sharing none), over all bands * rows <= permutations.
-    """
-    grid = [i / 200 for i in range(1, 200)]
-
-    def error(bands: int, rows: int) -> float:
-        def hit(s: float) -> float:
-            return 1 - (1 - s ** rows) ** bands
-        return sum(hit(s) if s < threshold else 1 - hit(s) for s in grid)
-
-    pairs = [(b, r) for b in range(1, permutations + 1) for r in range(1, permutations // b + 1)]
-    return min(pairs, key=lambda pair: (error(*pair), -pair[0] * pair[1]))
 
 
 def minhash_config(cfg: CorpusStage, seed: int) -> MinhashConfig:
@@ -186,9 +183,13 @@ class Executors:
                     executor.run()
 
 
-def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, seed: int, *,
+def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, seed: int = 0, *,
                  show_progress: bool = True, verbose: bool = False, keep_work: bool = False) -> dict:
-    """Build the corpus into ``out_dir``; returns the stats (also written to ``stats.json``)."""
+    """Build the corpus into ``out_dir`` (shards in ``corpus/``, ``stats.json``); returns the stats.
+
+    ``tokenizer_path`` is the tokenizer (folder or hub id) counting the token budget.
+    """
+    load_tokenizer(tokenizer_path)  # fail now, with one clear line, not inside the last step
     out_dir = Path(out_dir)
     work = out_dir / ".work"
     logs = work / "logs"
@@ -268,4 +269,14 @@ def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, see
     if stats["documents"] == 0:
         raise UserError(f"no document is left for the corpus (read {stats['input_documents']}, "
                         f"dropped {stats['dropped']}, stopped: {stats['stopped_because']})")
+    return stats
+
+
+def run_stage(cfg: CorpusStage, ctx: RunContext) -> dict:
+    """The recipe's ``corpus`` stage."""
+    if cfg.executor.type == "slurm":  # the runner renames the stage folder before the jobs run
+        raise UserError("corpus stage: executor slurm submits jobs and returns; in a recipe use "
+                        "local or ray, or build with `langadapt data corpus` and point to it")
+    stats = build_corpus(cfg, ctx.work_dir, ctx.model_path(cfg.tokenizer), ctx.seed)
+    print(summary(stats))
     return stats

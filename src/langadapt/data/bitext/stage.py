@@ -31,7 +31,8 @@ class BitextStage(StageConfig):
     preset: str = Field("llammas", description="filter preset: llammas or none")
     decontaminate: list[InputPath] = Field(
         default_factory=list, description="evaluation files whose sentences must not appear")
-    runner = "langadapt.data.bitext_stages:run_bitext_stage"
+    runner = "langadapt.data.bitext.stage:run_bitext_stage"
+    produces = "bitext"
 
 
 class TranslationTasksStage(StageConfig):
@@ -44,14 +45,19 @@ class TranslationTasksStage(StageConfig):
     level: Literal["sentence", "document"] = "sentence"
     max_doc_tokens: int = Field(900, ge=1)
     tokenizer: str = Field(BASE, description="model whose tokenizer measures document length")
-    runner = "langadapt.data.bitext_stages:run_translation_tasks_stage"
+    runner = "langadapt.data.bitext.stage:run_translation_tasks_stage"
+    produces = "conversations"
+    reads = {"data": ("bitext",), "tokenizer": ("model",)}
 
-    def inputs(self) -> list[str]:
-        return [self.data, self.tokenizer] if self.level == "document" else [self.data]
+    def references(self) -> list[tuple[tuple, str, tuple[str, ...]]]:
+        # only document-level tasks measure length with a tokenizer
+        refs = super().references()
+        return refs if self.level == "document" else [r for r in refs if r[0] != ("tokenizer",)]
 
 
 def run_bitext_stage(cfg: BitextStage, ctx: RunContext) -> dict:
-    from langadapt.data.bitext import BitextFilter, read_bitext
+    from langadapt.data.bitext.pipeline import BitextFilter
+    from langadapt.data.bitext.readers import read_bitext
 
     pipeline = BitextFilter(cfg.src_lang, cfg.tgt_lang, cfg.preset, cfg.decontaminate)
     with atomic_file(ctx.work_dir / "pairs.jsonl") as handle:
@@ -66,7 +72,7 @@ def run_bitext_stage(cfg: BitextStage, ctx: RunContext) -> dict:
 
 
 def run_translation_tasks_stage(cfg: TranslationTasksStage, ctx: RunContext) -> dict:
-    from langadapt.data.translation_tasks import (
+    from langadapt.data.bitext.translation_tasks import (
         build_translation_tasks,
         read_pairs_jsonl,
         task_stats,

@@ -12,7 +12,6 @@ so small samples hit the requested proportions too. Everything is drawn from one
 
 from __future__ import annotations
 
-import json
 import random
 import string
 from collections import Counter
@@ -241,7 +240,7 @@ def run_translation_tasks(pairs_path: str | Path, out: str | Path, n: int | None
                           **options: Any) -> dict[str, Any]:
     """Read ``PAIRS.jsonl``, build tasks, write ``out`` and its ``.stats.json``; the stats."""
     from langadapt.artifacts import write_json_atomic
-    from langadapt.data.bitext import stats_path_for
+    from langadapt.data.bitext.pipeline import stats_path_for
 
     if not Path(pairs_path).is_file():
         raise located(pairs_path, "no such file")

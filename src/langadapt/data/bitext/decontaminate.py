@@ -18,31 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from langadapt.errors import UserError, located
+from langadapt.text import read_text_lines, unquote_csv
 
 _WORD_RUNS = re.compile(r"[^\W_]+")
 
 
-def undo_csv_quoting(text: str) -> str:
-    """``"a ""b"" c"`` -> ``a "b" c``: a whole line wrapped in quotes with inner quotes doubled."""
-    if len(text) >= 2 and text[0] == text[-1] == '"' and '""' in text:
-        return text[1:-1].replace('""', '"')
-    return text
-
-
 def normalise_for_match(text: str) -> str:
-    text = unicodedata.normalize("NFKC", undo_csv_quoting(text.strip())).casefold()
+    text = unicodedata.normalize("NFKC", unquote_csv(text.strip())).casefold()
     return " ".join(_WORD_RUNS.findall(text))
 
 
 def _ngrams(words: list[str], n: int) -> set[str]:
     return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
-
-
-def read_eval_lines(path: Path) -> list[str]:
-    """The non-empty lines of an evaluation file (UTF-8, ``.gz`` allowed), with file:line errors."""
-    from langadapt.data.bitext import iter_text_lines
-
-    return [text for _, text in iter_text_lines(path) if text.strip()]
 
 
 class Decontaminator:
@@ -79,7 +66,7 @@ class Decontaminator:
             if not path.is_file():
                 raise located(path, "no such evaluation file")
             name = path.name if path.name not in sets else str(path)
-            sets[name] = read_eval_lines(path)
+            sets[name] = read_text_lines(path)
         return cls(sets, ngram=ngram, max_overlap=max_overlap)
 
     def _ngram_match(self, key: str) -> int | None:

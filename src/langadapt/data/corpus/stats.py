@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from langadapt.artifacts import write_json_atomic
-from langadapt.data.corpus_config import CorpusStage
+from langadapt.data.corpus.stage import CorpusStage, lsh_bands
 
 REASONS = ("too_short", "too_long", "excluded", "url_domain", "url_missing", "no_letters",
            "wrong_script", "wrong_language", "low_confidence")
@@ -109,8 +109,6 @@ def write_stats(result: dict, *, cfg: CorpusStage, out_dir: str, logs: str, bad_
         stats["exact_dedup"] = {"clusters": _sum(steps, "tally exact_dedup", "exact_clusters"),
                                 "removed": dropped["exact_duplicate"]}
     if cfg.dedup and cfg.near_dedup:
-        from langadapt.data.corpus_pipeline import lsh_bands
-
         bands, rows = lsh_bands(cfg.near_dedup_threshold)
         in_clusters = _sum(steps, "MinHash stage 3", "duplicates")
         removed = _sum(steps, "MinHash stage 3", "to_remove")

@@ -17,7 +17,7 @@ from datatrove.data import Document
 from datatrove.pipeline.readers import HuggingFaceDatasetReader, ParquetReader
 from datatrove.pipeline.readers.base import BaseDiskReader
 
-from langadapt.data.corpus_config import CorpusSource
+from langadapt.data.corpus.stage import CorpusSource
 from langadapt.errors import UserError
 
 MAX_REPORTED = 5  # locations of skipped records kept per task

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
-import unicodedata
 from urllib.parse import urlsplit
 
 import regex
@@ -20,10 +18,8 @@ from datatrove.data import Document
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-
-def normalise(text: str) -> str:
-    """The form under which two documents count as the same (case, spacing, Unicode form)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+from langadapt.langid import text_detector
+from langadapt.text import normalise
 
 
 def digest(text: str) -> bytes:
@@ -183,34 +179,4 @@ class LanguageIdFilter(BaseFilter):
 def cached_detector(backend: str, langs: tuple[str, ...]):
     """One detector per process: loading py3langid's model takes about a second, once per task
     otherwise (the local executor runs tasks one after another in the same process)."""
-    return (_lingua_detector if backend == "lingua" else _py3langid_detector)(list(langs))
-
-
-def _py3langid_detector(langs: list[str]):
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(langs)
-
-    def detect(text: str) -> tuple[str, float]:
-        lang, prob = identifier.classify(text.replace("\n", " "))
-        return lang, float(prob)
-
-    return detect
-
-
-def _lingua_detector(langs: list[str]):
-    try:
-        from lingua import IsoCode639_1, LanguageDetectorBuilder
-    except ImportError:
-        from langadapt.errors import UserError
-
-        raise UserError("language_id_backend lingua needs: pip install lingua-language-detector") from None
-    codes = [getattr(IsoCode639_1, code.upper()) for code in langs]
-    detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
-
-    def detect(text: str) -> tuple[str, float]:
-        best = detector.compute_language_confidence_values(text)[0]
-        return best.language.iso_code_639_1.name.lower(), float(best.value)
-
-    return detect
+    return text_detector(backend, list(langs))

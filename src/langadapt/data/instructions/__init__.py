@@ -1,0 +1,2 @@
+"""Instruction data: seed tasks and chat/Alpaca files gathered into one conversations file
+(``instructions`` stage, ``stage.py``)."""
