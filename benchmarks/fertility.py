@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from langadapt.text import nonblank_lines  # noqa: E402
 from langadapt.vocab.adapt import adapt_vocabulary  # noqa: E402
 from langadapt.vocab.fertility import count_tokens  # noqa: E402
 from langadapt.vocab.load import load_tokenizer  # noqa: E402
-from langadapt.vocab.merges import read_text_lines  # noqa: E402
 from langadapt.vocab.train import train_tokenizer  # noqa: E402
 
 MAX_ET_CHANGE, MAX_EN_CHANGE = -0.30, 0.005
@@ -60,7 +60,7 @@ def main() -> None:
     base = data / "tokenizers" / "llama2" / "tokenizer.model"
     corpus = sorted((data / "et").glob("*.txt")) + sorted(
         p for p in (data / "bitext").glob("*.et") if not p.name.startswith("flores"))
-    eval_lines = {lang: list(read_text_lines([data / "bitext" / f"flores200_dev.{lang}"])) for lang in ("et", "en")}
+    eval_lines = {lang: list(nonblank_lines([data / "bitext" / f"flores200_dev.{lang}"])) for lang in ("et", "en")}
     base_tok = load_tokenizer(base)
     baseline = {lang: count_tokens(base_tok, lines) for lang, lines in eval_lines.items()}
     results = []
@@ -96,7 +96,7 @@ def main() -> None:
                 row = {"strategy": "append", "source": "new", "new_tokens": size, "train_seconds": trained,
                        "seconds": round(time.perf_counter() - start, 1)}
                 results.append(row | measure(tmp / f"append-{size}", eval_lines, baseline))
-    chars = sum(len(line) for line in read_text_lines(corpus))
+    chars = sum(len(line) for line in nonblank_lines(corpus))
     default = [r for r in results if r["source"] == "corpus"]
     from_new = [r for r in results if r["source"] == "new_word_counts" and not r["new_pieces_only"]]
     print(json.dumps({

@@ -119,6 +119,33 @@ def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrit
     return path
 
 
+def check_output_file(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = False,
+                      option: str = "--out", companions: Iterable[str | Path] = ()) -> Path:
+    """Refuse an output file path that would destroy something, before any work starts.
+
+    Refused: an existing file (or one of the ``companions`` written beside it) unless
+    ``overwrite``; an input of the command, always; a folder; a path under a file; an unwritable
+    place. Returns the resolved path.
+    """
+    raw = Path(out).expanduser()
+    path = raw.resolve()
+    if path.is_dir():
+        raise UserError(f"{option} {raw}: is a folder; give a file path")
+    for item in inputs:
+        if item is not None and "://" not in str(item) and Path(item).expanduser().resolve() == path:
+            raise UserError(f"{option} {raw}: is also an input of this command; choose another file")
+    for target in (path, *(Path(c).resolve() for c in companions)):
+        if target.exists() and not overwrite:
+            raise UserError(f"{option} {raw}: {target.name} exists; choose another path or pass "
+                            "--overwrite to replace it")
+    ancestor = _nearest_existing(path.parent)
+    if not ancestor.is_dir():
+        raise UserError(f"{option} {raw}: {ancestor} is a file, so nothing can be written under it")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UserError(f"{option} {raw}: {ancestor} is not writable; choose another folder")
+    return path
+
+
 @contextlib.contextmanager
 def output_dir(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = False,
                option: str = "--out") -> Iterator[Path]:

@@ -1,44 +1,108 @@
-"""Loading models and tokenizers by path or hub id, with errors a user can act on."""
+"""Loading models and tokenizers by path or hub id, safely, with errors a user can act on.
+
+Safe by default: only safetensors weights are read (a pickled ``.bin`` checkpoint can run code
+when unpickled) and a checkpoint's own Python code is never run, unless the user opts in with
+``--allow-pickle`` / ``--trust-remote-code`` or the recipe keys of the same names (``LOADING``
+holds the choice for the process). A hub id may pin a revision: ``org/name@revision``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from langadapt.errors import UserError
 
 
+@dataclass
+class LoadingPolicy:
+    allow_pickle: bool = False
+    trust_remote_code: bool = False
+
+
+LOADING = LoadingPolicy()
+
+
+def split_revision(ref: str) -> tuple[str, str | None]:
+    """``org/name@rev`` -> (``org/name``, ``rev``); a local path is returned as it is."""
+    if "@" in ref and not Path(ref).exists() and not ref.startswith((".", "/", "~")):
+        name, _, revision = ref.rpartition("@")
+        return name, revision or None
+    return ref, None
+
+
+def pretrained_kwargs(ref: str) -> tuple[str, dict[str, Any]]:
+    """The name to pass to ``from_pretrained`` and the loading options the policy allows."""
+    name, revision = split_revision(str(ref))
+    options: dict[str, Any] = {"trust_remote_code": LOADING.trust_remote_code}
+    if revision:
+        options["revision"] = revision
+    return name, options
+
+
 def _check(ref: str) -> None:
-    looks_local = ref.startswith((".", "/", "~")) or Path(ref).exists()
-    if looks_local and not (Path(ref).expanduser() / "config.json").is_file() and not (
-        Path(ref).expanduser() / "tokenizer_config.json"
-    ).is_file():
+    path = Path(ref).expanduser()
+    looks_local = ref.startswith((".", "/", "~")) or path.exists()
+    if looks_local and not (path / "config.json").is_file() and not (
+            path / "tokenizer_config.json").is_file():
         raise UserError(f"{ref}: not a Hugging Face model directory (no config.json)")
+    if looks_local and (path / "config.json").is_file() and not LOADING.allow_pickle:
+        weights = [p.name for p in path.iterdir() if p.suffix in (".bin", ".pt", ".pth", ".safetensors")]
+        if weights and not any(name.endswith(".safetensors") for name in weights):
+            raise UserError(f"{ref}: weights are pickled ({weights[0]}), which can run code when "
+                            "loaded; convert them to safetensors or pass --allow-pickle if you trust them")
 
 
 def load_tokenizer(ref: str):
+    """A tokenizer: model folder or hub id; a tokenizer file (.json, SentencePiece .model) too."""
     from transformers import AutoTokenizer
 
+    if Path(ref).is_file():
+        from langadapt.vocab.load import load_tokenizer as load_tokenizer_file
+
+        return load_tokenizer_file(ref)
     _check(ref)
+    name, options = pretrained_kwargs(ref)
     try:
-        return AutoTokenizer.from_pretrained(ref)
+        return AutoTokenizer.from_pretrained(name, **options)
     except (OSError, ValueError) as err:
         raise UserError(f"{ref}: cannot load tokenizer: {str(err).splitlines()[0]}") from None
 
 
-def load_causal_lm(ref: str, dtype: str = "auto"):
-    """A causal LM in eval mode (float32 on CPU; the checkpoint's dtype on GPU)."""
+def load_causal_lm(ref: str, dtype: str = "auto", **extra: Any):
+    """A causal LM in eval mode: ``auto`` = float32 on CPU, the checkpoint's dtype on GPU;
+    ``stored`` = the checkpoint's dtype everywhere; or a torch dtype."""
     import torch
+    from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM
 
     _check(ref)
     if dtype == "auto":
         dtype = None if torch.cuda.is_available() else torch.float32
+    elif dtype == "stored":
+        dtype = "auto"
+    name, options = pretrained_kwargs(ref)
+    if not LOADING.allow_pickle:
+        options["use_safetensors"] = True
     try:
-        model = AutoModelForCausalLM.from_pretrained(ref, dtype=dtype)
-    except (OSError, ValueError) as err:
-        raise UserError(f"{ref}: cannot load model: {str(err).splitlines()[0]}") from None
+        model = AutoModelForCausalLM.from_pretrained(name, dtype=dtype, **options, **extra)
+    except (OSError, ValueError, SafetensorError, RuntimeError) as err:
+        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UserError(f"{ref}: cannot load model: {message}") from None
     return model.eval()
 
 
+def check_vocab_fits(model, tokenizer, ref: str) -> None:
+    """Refuse a tokenizer that can produce ids the model has no embedding row for."""
+    rows = model.get_input_embeddings().weight.shape[0]
+    if len(tokenizer) > rows:
+        raise UserError(f"{ref}: the tokenizer has {len(tokenizer)} tokens but the model's embeddings "
+                        f"have {rows} rows; they do not belong together (resize with `langadapt vocab "
+                        "adapt --model`)")
+
+
 def load_model_and_tokenizer(ref: str):
-    return load_causal_lm(ref), load_tokenizer(ref)
+    model, tokenizer = load_causal_lm(ref), load_tokenizer(ref)
+    check_vocab_fits(model, tokenizer, ref)
+    return model, tokenizer

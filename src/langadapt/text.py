@@ -11,7 +11,7 @@ import gzip
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -83,3 +83,11 @@ def unquote_csv(line: str) -> str:
 def normalise(text: str) -> str:
     """The form under which two texts count as the same (case, spacing, Unicode form)."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def nonblank_lines(files: Iterable[str | Path]) -> Iterator[str]:
+    """The lines of several text files that hold more than whitespace, as written (no line end)."""
+    for path in files:
+        for _, text in iter_text_lines(path):
+            if text.strip():
+                yield text

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from langadapt.cli import main
-from langadapt.data.bitext.pipeline import filter_bitext, stats_path_for
 from langadapt.data.bitext.decontaminate import Decontaminator, normalise_for_match
+from langadapt.data.bitext.pipeline import filter_bitext, stats_path_for
 from langadapt.text import unquote_csv
 
 

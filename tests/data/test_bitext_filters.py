@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from langadapt.data.bitext.pipeline import preset_config
 from langadapt.data.bitext.filters import BatchLangid, build_filters
+from langadapt.data.bitext.pipeline import preset_config
 
 CORPORA = ["tatoeba", "wmt18_newsdev", "libreoffice_help", "gettext_ui"]
 # Segments that exercise the edge cases: empty sides, letters outside Latin, many terminal marks,

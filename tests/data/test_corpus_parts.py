@@ -7,14 +7,14 @@ import json
 import random
 
 import pytest
+from conftest import PROJECT_ROOT, read_lines
 from pydantic import ValidationError
 
-from conftest import PROJECT_ROOT, read_lines
 from langadapt.data.corpus.documents import iter_corpus_documents
-from langadapt.data.corpus.stage import CorpusSource, CorpusStage, lsh_bands
 from langadapt.data.corpus.filters import UrlSuffixFilter
 from langadapt.data.corpus.mix import mix_streams, shuffled
 from langadapt.data.corpus.readers import reader_for
+from langadapt.data.corpus.stage import CorpusSource, CorpusStage, lsh_bands
 
 TOKENIZER = str(PROJECT_ROOT / "demo" / "base-model")
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import PROJECT_ROOT, read_lines
+
 from langadapt.data.corpus.documents import iter_corpus_documents, iter_corpus_texts
 from langadapt.data.corpus.pipeline import build_corpus
 from langadapt.data.corpus.stage import CorpusStage
-from langadapt.text import normalise
 from langadapt.errors import UserError
+from langadapt.text import normalise
 
 TOKENIZER = str(PROJECT_ROOT / "demo" / "base-model")
 CYRILLIC = str.maketrans("aeopckxyAEOPCKXTHBM", "аеорскхуАЕОРСКХТНВМ")

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from langadapt.cli import main
-from langadapt.data.bitext.translation_tasks import build_translation_tasks, load_templates
+from langadapt.data.bitext.translation_tasks import (
+    build_translation_tasks,
+    load_templates,
+)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from train_helpers import save_tiny_model
 
 # Trains 10 steps (about 1.7 epochs, so the resume crosses an epoch boundary) with dropout on,

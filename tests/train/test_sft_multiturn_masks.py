@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from langadapt.train.formats import ALPACA_CHAT_TEMPLATE, LLAMMAS_CHAT_TEMPLATE, ensure_chat_template
-from langadapt.train.formats import tokenize_conversation
+from langadapt.train.formats import (
+    ALPACA_CHAT_TEMPLATE,
+    LLAMMAS_CHAT_TEMPLATE,
+    ensure_chat_template,
+    tokenize_conversation,
+)
 from langadapt.train.inputs import conversation_rows
 from langadapt.train.packing import IGNORE_INDEX
 

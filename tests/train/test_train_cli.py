@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from train_helpers import seed_task_conversations, text_lines, write_jsonl
 
 from langadapt.cli import main
-from train_helpers import seed_task_conversations, text_lines, write_jsonl
 
 FAST = ["--block-size", "64", "--batch-size", "4", "--lr", "1e-3", "--lr-end", "1e-4",
         "--logging-steps", "1"]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from train_helpers import save_tiny_model, state, text_lines
 
 from langadapt.train.engine import TrainingConfig, train_on_rows
 from langadapt.train.inputs import document_rows
-from train_helpers import save_tiny_model, state, text_lines
 
 EMBED = "model.embed_tokens.weight"
 

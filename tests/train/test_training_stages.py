@@ -6,9 +6,14 @@ import json
 from pathlib import Path
 
 import yaml
+from train_helpers import (
+    save_tiny_model,
+    seed_task_conversations,
+    text_lines,
+    write_jsonl,
+)
 
 from langadapt.recipe import load_recipe, run_recipe
-from train_helpers import save_tiny_model, seed_task_conversations, text_lines, write_jsonl
 
 
 def _recipe(tmp_path: Path, shared_data: Path, tiny_tokenizer, stages: dict) -> Path:

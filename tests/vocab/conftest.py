@@ -51,27 +51,27 @@ def et_corpus(shared_data) -> list[Path]:
 @pytest.fixture(scope="session")
 def sample_lines(shared_data) -> list[str]:
     """Every 20th non-empty line of every shipped Estonian and English text file."""
-    from langadapt.vocab.merges import read_text_lines
+    from langadapt.text import nonblank_lines
 
     lines = []
     for path in shipped_text_files(shared_data):
-        lines += list(read_text_lines([path]))[::20]
+        lines += list(nonblank_lines([path]))[::20]
     return lines
 
 
 @pytest.fixture(scope="session")
 def all_lines(shared_data) -> list[str]:
     """Every non-empty line of every shipped Estonian and English text file."""
-    from langadapt.vocab.merges import read_text_lines
+    from langadapt.text import nonblank_lines
 
-    return list(read_text_lines(shipped_text_files(shared_data)))
+    return list(nonblank_lines(shipped_text_files(shared_data)))
 
 
 @pytest.fixture(scope="session")
 def flores(shared_data) -> dict[str, list[str]]:
-    from langadapt.vocab.merges import read_text_lines
+    from langadapt.text import nonblank_lines
 
-    return {lang: list(read_text_lines([shared_data / "bitext" / f"flores200_dev.{lang}"])) for lang in ("et", "en")}
+    return {lang: list(nonblank_lines([shared_data / "bitext" / f"flores200_dev.{lang}"])) for lang in ("et", "en")}
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import json
 import pytest
 import sentencepiece as spm
 
-from langadapt.vocab.merges import read_text_lines
+from langadapt.text import nonblank_lines
 
 
 def test_fertility_json_counts(run_cli, shared_data, llama2_file, llama2_extended):
@@ -19,7 +19,7 @@ def test_fertility_json_counts(run_cli, shared_data, llama2_file, llama2_extende
     assert len(records) == 4
     sp = spm.SentencePieceProcessor(model_file=str(llama2_file))
     for path in texts:
-        lines = list(read_text_lines([path]))
+        lines = list(nonblank_lines([path]))
         base, ext = [r for r in records if r["file"] == str(path)]
         assert base["tokens"] == sum(len(ids) for ids in sp.encode(lines))
         assert base["words"] == ext["words"] == sum(len(line.split()) for line in lines)

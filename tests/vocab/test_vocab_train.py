@@ -6,8 +6,8 @@ import pytest
 import sentencepiece as spm
 
 from langadapt.errors import UserError
+from langadapt.text import nonblank_lines
 from langadapt.vocab.load import load_tokenizer
-from langadapt.vocab.merges import read_text_lines
 from langadapt.vocab.spm import sentencepiece_to_hf
 from langadapt.vocab.train import train_tokenizer
 
@@ -21,7 +21,7 @@ def test_sentencepiece_training_matches_sentencepiece(tmp_path, shared_data, et_
     hf = AutoTokenizer.from_pretrained(out)
     sp = spm.SentencePieceProcessor(model_file=str(out / "tokenizer.model"))
     assert len(hf) == sp.get_piece_size() == 700
-    held_out = list(read_text_lines([shared_data / "et" / "ud_ewt.test.txt", shared_data / "en" / "ud_ewt.test.txt"]))[::5]
+    held_out = list(nonblank_lines([shared_data / "et" / "ud_ewt.test.txt", shared_data / "en" / "ud_ewt.test.txt"]))[::5]
     ours, theirs = [hf(x, add_special_tokens=False).input_ids for x in held_out], sp.encode(held_out)
     if model_type == "bpe":
         assert ours == theirs

@@ -11,10 +11,11 @@ import shutil
 import pytest
 
 from langadapt.errors import UserError
+from langadapt.text import nonblank_lines
 from langadapt.vocab.adapt import adapt_vocabulary
 from langadapt.vocab.fertility import count_tokens
 from langadapt.vocab.load import BYTE_PIECE, load_tokenizer
-from langadapt.vocab.merges import count_words, merges_on_base, read_text_lines
+from langadapt.vocab.merges import count_words, merges_on_base
 from langadapt.vocab.wordcounts import WORD_COUNTS_FILE, read_word_counts
 
 
@@ -33,7 +34,7 @@ def from_new(tmp_path_factory, llama2_file, sp_et_dir):
 
 def test_train_saves_word_counts_of_its_text(sp_et_dir, et_corpus):
     counts = read_word_counts(sp_et_dir / WORD_COUNTS_FILE)
-    lines = list(read_text_lines(et_corpus))
+    lines = list(nonblank_lines(et_corpus))
     # Words are the text itself cut at spaces (SentencePiece adds one space before each line).
     assert sum(len(w) * c for w, c in counts.items()) == sum(len(x) + (not x.startswith(" ")) for x in lines)
     assert all(w.startswith(" ") and " " not in w.lstrip(" ") for w in counts)
@@ -49,7 +50,7 @@ def test_bytelevel_train_saves_word_counts(tmp_path, et_corpus, llama2_tok):
 
     out = train_tokenizer(et_corpus[:1], 400, "bytelevel", tmp_path / "bl")
     counts = read_word_counts(out / WORD_COUNTS_FILE)
-    lines = list(read_text_lines(et_corpus[:1]))
+    lines = list(nonblank_lines(et_corpus[:1]))
     assert sum(len(w) * c for w, c in counts.items()) == sum(len(x) for x in lines)
     assert counts[" ja"] > 100 and "Ġja" not in counts  # plain text, not the byte-level alphabet
     # Re-split by Llama 2 (another family), the words still spell the text: no `▁` is prefixed

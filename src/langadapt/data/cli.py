@@ -12,7 +12,9 @@ import json
 import sys
 from pathlib import Path
 
+from langadapt.cli_options import add_overwrite_option
 from langadapt.errors import UserError
+from langadapt.yamlconfig import first_error, format_error, read_yaml
 
 
 def add_bitext_command(data_sub: argparse._SubParsersAction) -> None:
@@ -59,6 +61,7 @@ def add_bitext_command(data_sub: argparse._SubParsersAction) -> None:
                    help="value of the pairs' source field (default: the input file's name stem)")
     p.add_argument("--out", required=True, type=Path, metavar="PAIRS.jsonl",
                    help="output PAIRS.jsonl (stats go to PAIRS.stats.json)")
+    add_overwrite_option(p)
     p.set_defaults(func=_run_bitext)
 
 
@@ -70,6 +73,7 @@ def _run_bitext(args: argparse.Namespace) -> int:
         decontaminate=args.decontaminate, input_format=args.input_format, source=args.source,
         filters=args.filters_config, dedup=not args.no_dedup, langid=args.langid,
         decontaminate_ngram=args.decontaminate_ngram, decontaminate_overlap=args.decontaminate_overlap,
+        overwrite=args.overwrite,
     )
     print(f"kept {stats['kept_pairs']} of {stats['input_pairs']} pairs -> {args.out} "
           f"(stats: {stats_path_for(args.out)})", file=sys.stderr)
@@ -115,6 +119,7 @@ def add_translation_tasks_command(data_sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tokenizer", metavar="NAME_OR_DIR",
                    help="HF tokenizer (hub id or folder) counting tokens for --max-doc-tokens "
                         "(default: whitespace-separated words)")
+    add_overwrite_option(p)
     p.set_defaults(func=_run_translation_tasks)
 
 
@@ -125,7 +130,7 @@ def _run_translation_tasks(args: argparse.Namespace) -> int:
         args.pairs, args.out, n=args.n, seed=args.seed,
         p_target_lang_instruction=args.p_target_lang_instruction, p_separate_input=args.p_separate_input,
         en_to_target_ratio=args.en_to_target_ratio, level=args.level, max_doc_tokens=args.max_doc_tokens,
-        tokenizer=args.tokenizer,
+        tokenizer=args.tokenizer, overwrite=args.overwrite,
     )
     print(json.dumps({k: stats[k] for k in ("tasks", "directions", "instruction_langs")}), file=sys.stderr)
     return 0
@@ -174,7 +179,9 @@ def add_corpus_command(data_sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="local executor: tasks run at once (default 1)")
     p.add_argument("--verbose", action="store_true", help="show datatrove's per-task logs")
     p.add_argument("--keep-work", action="store_true", help="keep OUT/.work (intermediate shards, logs)")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (replaced)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="output folder: new or empty (see --overwrite)")
+    add_overwrite_option(p)
     p.set_defaults(func=_run_corpus)
 
 
@@ -235,23 +242,27 @@ def _corpus_config(args: argparse.Namespace):
     try:
         return CorpusStage.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UserError(f"{args.config or 'corpus options'}: {where}: {first['msg']}") from None
+        first = first_error(err.errors())
+        if args.config:
+            lines = read_yaml(args.config.resolve(), "corpus config")[1]
+            raise UserError(format_error(args.config, first, lines)) from None
+        raise UserError(format_error(Path(), first, {}, source="corpus options")) from None
 
 
 def _run_corpus(args: argparse.Namespace) -> int:
-    from langadapt.artifacts import atomic_dir
+    from langadapt.artifacts import check_output, output_dir
     from langadapt.data.corpus.pipeline import build_corpus
     from langadapt.data.corpus.stats import summary
 
     cfg = _corpus_config(args)
+    inputs = [s.path for s in cfg.sources] + list(cfg.exclude)
     if cfg.executor.type == "slurm":  # jobs run after this returns: they need the final folder
+        check_output(args.out, inputs=inputs, overwrite=args.overwrite)
         args.out.mkdir(parents=True, exist_ok=True)
         print(summary(build_corpus(cfg, args.out, args.tokenizer, args.seed, verbose=args.verbose)),
               file=sys.stderr)
         return 0
-    with atomic_dir(args.out) as tmp:
+    with output_dir(args.out, inputs=inputs, overwrite=args.overwrite) as tmp:
         stats = build_corpus(cfg, tmp, args.tokenizer, args.seed, verbose=args.verbose,
                              keep_work=args.keep_work)
     print(summary(stats), file=sys.stderr)

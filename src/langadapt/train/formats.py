@@ -62,11 +62,6 @@ def alpaca_prompt(instruction: str, input_text: str = "") -> str:
     return ALPACA_PROMPT.format(with_input="", instruction=instruction, input_block="")
 
 
-def alpaca_user_message(instruction: str, input_text: str = "") -> str:
-    """The user turn of an Alpaca record: the instruction, then its input after a blank line."""
-    return f"{instruction}\n\n{input_text}" if input_text else instruction
-
-
 def ensure_chat_template(tokenizer, template: str | None = None, override: bool = False) -> None:
     """Give ``tokenizer`` the Llammas template unless it has one (or ``override``)."""
     if override or not getattr(tokenizer, "chat_template", None):

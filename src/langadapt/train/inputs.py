@@ -9,9 +9,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from langadapt.conversations import record_messages
 from langadapt.errors import UserError, located
 from langadapt.jsonl import iter_jsonl
-from langadapt.train.formats import alpaca_user_message, tokenize_conversation
+from langadapt.train.formats import tokenize_conversation
 from langadapt.train.packing import PackedRows, pack_stream, pack_whole
 
 
@@ -39,21 +40,7 @@ def read_conversations(path: str | Path) -> list[list[dict]]:
         raise UserError(f"{path}: file not found")
     conversations = []
     for number, record in iter_jsonl(path):
-        if "messages" in record:
-            messages = record["messages"]
-            if not (isinstance(messages, list) and messages and all(
-                    isinstance(m, dict) and isinstance(m.get("content"), str) and
-                    m.get("role") in ("system", "user", "assistant") for m in messages)):
-                raise located(path, "messages must be a list of {role, content} with roles "
-                              "system/user/assistant", number)
-            if not any(m["role"] == "assistant" for m in messages):
-                raise located(path, "conversation has no assistant turn to learn from", number)
-        elif isinstance(record.get("instruction"), str) and isinstance(record.get("output"), str):
-            messages = [{"role": "user", "content": alpaca_user_message(
-                record["instruction"], record.get("input") or "")},
-                {"role": "assistant", "content": record["output"]}]
-        else:
-            raise located(path, "expected 'messages' or Alpaca 'instruction'/'output'", number)
+        messages = record_messages(record, path, number)
         conversations.append(messages)
     if not conversations:
         raise located(path, "no conversations")

@@ -57,7 +57,12 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
     """
     import torch
 
-    from langadapt.modeling import load_causal_lm, load_tokenizer
+    from langadapt.modeling import (
+        check_vocab_fits,
+        load_causal_lm,
+        load_tokenizer,
+        pretrained_kwargs,
+    )
 
     if mode == "lora" and lora is not None and lora.quantize_4bit:
         if not torch.cuda.is_available() or importlib.util.find_spec("bitsandbytes") is None:
@@ -68,9 +73,12 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
         quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
                                    bnb_4bit_compute_dtype=torch.bfloat16,
                                    bnb_4bit_use_double_quant=True)
-        model = AutoModelForCausalLM.from_pretrained(model_ref, quantization_config=quant)
+        name, options = pretrained_kwargs(model_ref)
+        model = AutoModelForCausalLM.from_pretrained(name, quantization_config=quant, **options)
         return model, load_tokenizer(model_ref)
-    return load_causal_lm(model_ref, dtype=torch.float32).train(), load_tokenizer(model_ref)
+    model, tokenizer = load_causal_lm(model_ref, dtype=torch.float32).train(), load_tokenizer(model_ref)
+    check_vocab_fits(model, tokenizer, model_ref)
+    return model, tokenizer
 
 
 def merged_lora_model(peft_model, model_ref: str | None, adapter_dir):

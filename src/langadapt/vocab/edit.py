@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from langadapt.errors import UserError
+from langadapt.text import nonblank_lines
 from langadapt.vocab.load import BYTE_PIECE, byte_to_char, notation, tokenizer_json
-from langadapt.vocab.merges import pair_filter, read_text_lines
+from langadapt.vocab.merges import pair_filter
 
 
 def require_bpe(tok, what: str) -> dict:
@@ -140,7 +141,7 @@ def shrink_bpe(tok, files: Iterable[Path], keep: int):
         raise UserError(f"--keep {keep} must lie between {len(required) + 1} (special and byte pieces) "
                         f"and {len(tok) - 1} (the base vocabulary size minus one)")
     used: Counter[int] = Counter()
-    lines = list(read_text_lines(files))
+    lines = list(nonblank_lines(files))
     for encoding in tok.backend_tokenizer.encode_batch(lines, add_special_tokens=False):
         used.update(encoding.ids)
     kept = set(required)

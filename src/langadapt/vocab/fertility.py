@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from langadapt.text import nonblank_lines
 from langadapt.vocab.load import load_tokenizer
-from langadapt.vocab.merges import read_text_lines
 
 
 def count_tokens(tok, lines: list[str], batch: int = 1000) -> int:
@@ -24,7 +24,7 @@ def count_tokens(tok, lines: list[str], batch: int = 1000) -> int:
 
 def fertility(tokenizers: list[Path | str], files: list[Path]) -> list[dict[str, Any]]:
     """One record per (tokenizer, file), with ratios and the token change vs the first tokenizer."""
-    texts = {str(f): list(read_text_lines([f])) for f in files}  # read (and check) every file once
+    texts = {str(f): list(nonblank_lines([f])) for f in files}  # read (and check) every file once
     records: list[dict[str, Any]] = []
     first: dict[str, int] = {}
     for index, source in enumerate(tokenizers):

@@ -98,14 +98,13 @@ def init_rows(old, sources: list[Source], method: str = "mean", seed: int = 0):
 
 
 def load_model(path: str | Path):
-    from transformers import AutoModelForCausalLM
+    """The model in its stored dtype (its rows are copied exactly into the resized model)."""
     from transformers.utils import logging as hf_logging
 
+    from langadapt.modeling import load_causal_lm
+
     hf_logging.disable_progress_bar()  # keep the CLI's output to its statistics
-    try:
-        return AutoModelForCausalLM.from_pretrained(str(path), dtype="auto")
-    except Exception as err:  # missing/corrupt checkpoint: transformers raises many kinds
-        raise located(path, f"cannot load model ({type(err).__name__}: {str(err)[:200]})") from err
+    return load_causal_lm(str(path), dtype="stored")
 
 
 def check_model_matches(model, base_tok, model_path: str | Path) -> None:

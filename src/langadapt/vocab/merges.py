@@ -22,26 +22,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 
-from langadapt.errors import located
+from langadapt.text import nonblank_lines
 from langadapt.vocab.load import BYTE_PIECE, notation
 
 # Word boundaries inside one Metaspace pre-token (Llama 2 runs the whole line as one word).
 METASPACE_WORD = re.compile(r"▁+[^▁]*|[^▁]+")
 DIGITS = re.compile(r"\d\d")
-
-
-def read_text_lines(files: Iterable[Path]) -> Iterable[str]:
-    for path in files:
-        path = Path(path)
-        if not path.is_file():
-            raise located(path, "no such file")
-        try:
-            with open(path, encoding="utf-8") as handle:
-                for line in handle:
-                    if line.strip():
-                        yield line.rstrip("\n")
-        except UnicodeDecodeError as err:
-            raise located(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
 
 
 def count_words(tok, texts: Iterable[tuple[str, int]], parts_of_lines: bool = False) -> Counter[str]:
@@ -70,7 +56,7 @@ def count_words(tok, texts: Iterable[tuple[str, int]], parts_of_lines: bool = Fa
 
 def word_counts(tok, files: Iterable[Path]) -> Counter[str]:
     """Pre-tokenized words of the corpus, in the tokenizer's own piece notation."""
-    return count_words(tok, ((line, 1) for line in read_text_lines(files)))
+    return count_words(tok, ((line, 1) for line in nonblank_lines(files)))
 
 
 def segment(tok, words: Iterable[str]) -> list[list[str]]:

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from langadapt.stage import BASE, InputPath, RunContext, StageConfig
+from langadapt.text import iter_text_lines
 
 
 class VocabStage(StageConfig):
@@ -42,6 +43,10 @@ class VocabStage(StageConfig):
         if trains and not self.tokenizer_vocab_size:
             raise ValueError(f"mode {self.mode} ({self.strategy}) trains a new tokenizer: "
                              "set tokenizer_vocab_size")
+        if self.tokenizer_vocab_size and not trains:
+            raise ValueError(f"tokenizer_vocab_size is unused by mode {self.mode} with strategy "
+                             f"{self.strategy} (merges are learned from the text directly); remove "
+                             "it, or use strategy append / mode replace")
         return self
 
 
@@ -56,7 +61,8 @@ def _write_training_text(cfg: VocabStage, ctx: RunContext):
                 if doc.get("lang") == cfg.lang:
                     out.write(doc["text"].replace("\n", " ") + "\n")
         for extra in cfg.files:
-            out.write(extra.read_text(encoding="utf-8").rstrip("\n") + "\n")
+            for _, line in iter_text_lines(extra):
+                out.write(line + "\n")
     return path
 
 

@@ -103,7 +103,7 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     --mode extend --new DIR`` learns merges over a base tokenizer's segmentation. Returns ``out_dir``.
     """
     from langadapt.artifacts import atomic_dir
-    from langadapt.vocab.merges import read_text_lines
+    from langadapt.text import nonblank_lines
     from langadapt.vocab.spm import sentencepiece_to_hf
     from langadapt.vocab.wordcounts import (
         WORD_COUNTS_FILE,
@@ -119,15 +119,20 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     files = [Path(f) for f in files]
     if not files:
         raise UserError("no input files")
-    lines = list(read_text_lines(files))  # checks every file exists and is UTF-8 text
+    lines = list(nonblank_lines(files))  # checks every file exists and is UTF-8 text
     if not lines:
         raise located(files[0], "no text in the input files")
     with atomic_dir(out_dir) as tmp:
         if model_type == "bytelevel":
             tok = train_bytelevel_bpe(lines, vocab_size, min_frequency=min_frequency)
         else:
-            model_file = train_sentencepiece(files, vocab_size, model_type, tmp / "tokenizer",
+            # SentencePiece reads files itself: give it the lines as read here (no BOM, no \r),
+            # so a file saved on Windows does not teach it pieces ending in '\r'
+            clean = tmp / "training_text.txt"
+            clean.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            model_file = train_sentencepiece([clean], vocab_size, model_type, tmp / "tokenizer",
                                              character_coverage=character_coverage, seed=seed)
+            clean.unlink()
             tok = sentencepiece_to_hf(model_file)
             model_file.with_suffix(".vocab").unlink(missing_ok=True)
         tok.save_pretrained(tmp)

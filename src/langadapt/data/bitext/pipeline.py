@@ -16,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from langadapt.artifacts import atomic_file, write_json_atomic
+from langadapt.artifacts import atomic_file, check_output_file, write_json_atomic
 from langadapt.data.bitext.decontaminate import Decontaminator
 from langadapt.data.bitext.filters import build_filters
 from langadapt.data.bitext.readers import read_bitext
@@ -132,6 +132,11 @@ class BitextFilter:
         for chunk in _chunks(pairs, chunk_size):
             yield from self.process(chunk)
 
+    def check_not_empty(self, where: str | Path) -> None:
+        """An input that held no pair at all is a mistake (wrong file, wrong format): say so."""
+        if self.input_pairs == 0:
+            raise located(where, "no sentence pairs in the input (empty file, or wrong format?)")
+
     def stats(self) -> dict[str, Any]:
         seconds = time.perf_counter() - self._started
         dropped_total = sum(self.dropped.values())
@@ -190,11 +195,15 @@ def stats_path_for(out: str | Path) -> Path:
 
 def run_bitext(src: str | Path, tgt: str | Path | None, src_lang: str, tgt_lang: str, out: str | Path,
                preset: str = "llammas", decontaminate: Iterable[str | Path] = (), *, input_format: str = "auto",
-               source: str | None = None, chunk_size: int = 50_000, **options: Any) -> dict[str, Any]:
-    """Filter one input into ``out`` (JSONL, input order) and ``out``'s ``.stats.json``; the stats."""
+               source: str | None = None, chunk_size: int = 50_000, overwrite: bool = False,
+               **options: Any) -> dict[str, Any]:
+    """Filter one input into ``out`` (JSONL, input order) and ``out``'s ``.stats.json``; the stats.
+
+    An existing ``out`` (or its stats file) is replaced only with ``overwrite``.
+    """
     out = Path(out)
-    if out.is_dir():
-        raise located(out, "output is a folder; give a file name such as PAIRS.jsonl")
+    check_output_file(out, inputs=[src, tgt, *decontaminate], overwrite=overwrite,
+                      companions=[stats_path_for(out)])
     skipped: dict[str, int] = {}
     pipeline = BitextFilter(src_lang, tgt_lang, preset, decontaminate, **options)
     pairs = read_bitext(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, input_format=input_format,
@@ -202,6 +211,7 @@ def run_bitext(src: str | Path, tgt: str | Path | None, src_lang: str, tgt_lang:
     with atomic_file(out) as handle:
         for pair in pipeline.stream(pairs, chunk_size):
             handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
+        pipeline.check_not_empty(src)
     stats = {**pipeline.stats(), **skipped, "inputs": [str(p) for p in (src, tgt) if p is not None],
              "output": str(out)}
     write_json_atomic(stats_path_for(out), stats)

@@ -66,6 +66,7 @@ def run_bitext_stage(cfg: BitextStage, ctx: RunContext) -> dict:
                                 tgt_lang=cfg.tgt_lang, source=source.name or source.src.stem)
             for pair in pipeline.stream(pairs):
                 handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
+        pipeline.check_not_empty(", ".join(str(source.src) for source in cfg.sources))
     stats = pipeline.stats()
     write_json_atomic(ctx.work_dir / "pairs.stats.json", stats)
     return {k: stats[k] for k in ("input_pairs", "kept_pairs", "dropped", "decontamination")}

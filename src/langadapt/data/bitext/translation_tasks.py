@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from langadapt.artifacts import check_output_file, write_json_atomic, write_jsonl_atomic
+from langadapt.data.bitext.pipeline import stats_path_for
 from langadapt.errors import UserError, located
+from langadapt.jsonl import iter_jsonl
+from langadapt.modeling import load_tokenizer
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 DEFAULTS = {"seed": 0, "p_target_lang_instruction": 0.5, "p_separate_input": 0.5,
@@ -208,8 +212,6 @@ def task_stats(tasks: list[dict]) -> dict[str, Any]:
 
 def read_pairs_jsonl(path: str | Path) -> list[dict]:
     """Pairs from a bitext JSONL file; bad lines raise a UserError naming ``file:line``."""
-    from langadapt.jsonl import iter_jsonl
-
     pairs = []
     for number, pair in iter_jsonl(path):
         missing = [k for k in PAIR_KEYS if not isinstance(pair.get(k), str)]
@@ -220,30 +222,24 @@ def read_pairs_jsonl(path: str | Path) -> list[dict]:
 
 
 def write_translation_tasks(tasks: Iterable[dict], out: str | Path) -> int:
-    from langadapt.artifacts import write_jsonl_atomic
-
     return write_jsonl_atomic(out, tasks)
 
 
 def _token_counter(tokenizer: str) -> Callable[[str], int]:
-    from transformers import AutoTokenizer
-
-    try:
-        tok = AutoTokenizer.from_pretrained(tokenizer)
-    except (OSError, ValueError) as err:
-        raise UserError(f"cannot load tokenizer {tokenizer!r}: {str(err).splitlines()[0]}") from None
+    tok = load_tokenizer(tokenizer)
     return lambda text: len(tok(text, add_special_tokens=False)["input_ids"])
 
 
 def run_translation_tasks(pairs_path: str | Path, out: str | Path, n: int | None = None,
                           seed: int = DEFAULTS["seed"], *, tokenizer: str | None = None,
-                          **options: Any) -> dict[str, Any]:
-    """Read ``PAIRS.jsonl``, build tasks, write ``out`` and its ``.stats.json``; the stats."""
-    from langadapt.artifacts import write_json_atomic
-    from langadapt.data.bitext.pipeline import stats_path_for
+                          overwrite: bool = False, **options: Any) -> dict[str, Any]:
+    """Read ``PAIRS.jsonl``, build tasks, write ``out`` and its ``.stats.json``; the stats.
 
+    An existing ``out`` (or its stats file) is replaced only with ``overwrite``.
+    """
     if not Path(pairs_path).is_file():
         raise located(pairs_path, "no such file")
+    check_output_file(out, inputs=[pairs_path], overwrite=overwrite, companions=[stats_path_for(out)])
     pairs = read_pairs_jsonl(pairs_path)
     counter = _token_counter(tokenizer) if tokenizer else None
     tasks = build_translation_tasks(pairs, n, seed, count_tokens=counter, **options)

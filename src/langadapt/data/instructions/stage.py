@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from langadapt.artifacts import write_json_atomic, write_jsonl_atomic
+from langadapt.conversations import record_messages
 from langadapt.errors import located
 from langadapt.jsonl import iter_jsonl
 from langadapt.stage import InputPath, RunContext, StageConfig
@@ -55,37 +56,31 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
     yield from enumerate(rows, 1)
 
 
-def _turn(instruction: str, input_text: str) -> str:
-    return f"{instruction}\n\n{input_text}" if input_text else instruction
-
-
 def read_conversations(source: InstructionSource) -> Iterator[dict]:
     """Conversations of one source; a record missing its fields is a located UserError."""
     name = source.name or source.path.name
     for number, row in _records(source.path):
         if not isinstance(row, dict):
             raise located(source.path, "expected a JSON object", number)
-        try:
-            if source.format == "self_instruct":
-                pairs = [(row["instruction"], inst.get("input", ""), inst["output"])
-                         for inst in row["instances"]]
-            elif source.format == "alpaca":
-                pairs = [(row["instruction"], row.get("input", ""), row["output"])]
-            else:
-                messages = [{"role": m["role"], "content": m["content"]} for m in row["messages"]]
-                pairs = None
-        except (KeyError, TypeError) as err:
-            raise located(source.path, f"missing field {err} for format {source.format}",
-                          number) from None
-        if pairs is not None:
-            for instruction, input_text, output in pairs:
-                yield {"messages": [{"role": "user", "content": _turn(instruction, input_text)},
-                                    {"role": "assistant", "content": output}],
-                       "source": name, "lang": source.lang}
-        else:
-            if not any(m["role"] == "assistant" for m in messages):
-                raise located(source.path, "conversation has no assistant turn", number)
-            yield {"messages": messages, "source": name, "lang": row.get("lang", source.lang)}
+        if source.format == "self_instruct":
+            instances = row.get("instances")
+            if not isinstance(row.get("instruction"), str) or not isinstance(instances, list):
+                raise located(source.path, "a seed task needs 'instruction' and a list of "
+                              "'instances'", number)
+            for inst in instances:
+                if not isinstance(inst, dict):
+                    raise located(source.path, "each instance is an object with 'output'", number)
+                conversation = record_messages({"instruction": row["instruction"], **inst},
+                                               source.path, number)
+                yield {"messages": conversation, "source": name, "lang": source.lang}
+            continue
+        if source.format == "alpaca" and "messages" in row:
+            raise located(source.path, "format alpaca expects instruction/input/output, not "
+                          "messages (use format: conversations)", number)
+        if source.format == "conversations" and "messages" not in row:
+            raise located(source.path, "format conversations expects 'messages'", number)
+        yield {"messages": record_messages(row, source.path, number), "source": name,
+               "lang": row.get("lang", source.lang) if source.format == "conversations" else source.lang}
 
 
 def run(cfg: InstructionsStage, ctx: RunContext) -> dict:
