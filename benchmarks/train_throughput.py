@@ -11,6 +11,7 @@ Both TRL runs use ``assistant_only_loss`` with the same chat template. Data: the
 instruction tasks (Estonian + English) plus Tatoeba translation pairs as translation requests.
 Claims checked: ratio vs the best TRL setting >= 1.0, vs padded >= 1.5, utilisation >= 0.99.
 Prints one JSON object. About seven minutes on two cores (the padded TRL runs are the slow ones).
+Needs the baseline: ``pip install -e '.[bench]'`` (TRL; the package itself does not use it).
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""Shared fixtures: the real shared data (skipped when absent) and offline settings."""
+"""Shared fixtures: real data (../shared/data, else the copies in demo/data) and offline settings.
+
+A bare clone has no ../shared: ``shared_data`` then points at ``demo/data``, which ships the same
+files the default suite reads. Tests of a file only ../shared/data has wrap it in ``require``,
+which skips them with the reason. ``LANGADAPT_SHARED_DATA`` points elsewhere (set it to a missing
+folder to run the suite as a bare clone would).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +19,23 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("LANGADAPT_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+DEMO_DATA = PROJECT_ROOT / "demo" / "data"
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data`` beside the project; tests using it skip when it is absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data not found at {SHARED_DATA}")
-    return SHARED_DATA
+    """``../shared/data`` beside the project, else ``demo/data`` (same layout, fewer files)."""
+    return SHARED_DATA if SHARED_DATA.is_dir() else DEMO_DATA
+
+
+def require(path: Path) -> Path:
+    """``path``, or skip the test: a larger file only ../shared/data has."""
+    if not path.exists():
+        name = next((path.relative_to(root) for root in (SHARED_DATA, DEMO_DATA)
+                     if root in path.parents), path)
+        pytest.skip(f"needs {name} from ../shared/data (not shipped in demo/data)")
+    return path
 
 
 def read_lines(path: Path, limit: int | None = None) -> list[str]:

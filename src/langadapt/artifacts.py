@@ -89,6 +89,19 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
+def _check_writable(raw: Path, path: Path, option: str) -> None:
+    """Refuse a place nothing can be written to, by making (and removing) a probe folder there;
+    permission bits alone do not tell (root, read-only mounts, /proc)."""
+    ancestor = _nearest_existing(path)
+    if not ancestor.is_dir():
+        raise UserError(f"{option} {raw}: {ancestor} is a file, so nothing can be made under it")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".langadapt-probe-", dir=ancestor))
+    except OSError as err:
+        raise UserError(f"{option} {raw}: cannot write in {ancestor} ({err.strerror}); "
+                        "choose another place") from None
+
+
 def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = False,
                  option: str = "--out") -> Path:
     """Refuse an output path that would destroy something, before any work starts.
@@ -102,8 +115,8 @@ def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrit
     if path.exists() and not path.is_dir():
         raise UserError(f"{option} {raw}: is a file, not a folder; choose a folder path")
     for item in inputs:
-        if item is None or "://" in str(item):
-            continue
+        if item is None or "://" in str(item) or not Path(item).expanduser().exists():
+            continue  # a hub id or URL: nothing on disk to protect
         source = Path(item).expanduser().resolve()
         if source == path or path in source.parents:
             raise UserError(f"{option} {raw}: holds the input {item}; choose an output folder "
@@ -111,11 +124,7 @@ def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrit
     if path.is_dir() and any(path.iterdir()) and not overwrite:
         raise UserError(f"{option} {raw}: folder exists and is not empty; choose a new folder or "
                         "pass --overwrite to replace the files this command writes")
-    ancestor = _nearest_existing(path)
-    if not ancestor.is_dir():
-        raise UserError(f"{option} {raw}: {ancestor} is a file, so no folder can be made under it")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UserError(f"{option} {raw}: {ancestor} is not writable; choose another folder")
+    _check_writable(raw, path, option)
     return path
 
 
@@ -138,11 +147,7 @@ def check_output_file(out: str | Path, *, inputs: Iterable[str | Path] = (), ove
         if target.exists() and not overwrite:
             raise UserError(f"{option} {raw}: {target.name} exists; choose another path or pass "
                             "--overwrite to replace it")
-    ancestor = _nearest_existing(path.parent)
-    if not ancestor.is_dir():
-        raise UserError(f"{option} {raw}: {ancestor} is a file, so nothing can be written under it")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UserError(f"{option} {raw}: {ancestor} is not writable; choose another folder")
+    _check_writable(raw, path.parent, option)
     return path
 
 

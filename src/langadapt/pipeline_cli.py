@@ -31,6 +31,9 @@ def _add_run_options(parser: argparse.ArgumentParser, default_out: str | None) -
                         metavar="KEY=VALUE",
                         help="override a recipe value, e.g. stages.pretrain.training.max_steps=10 "
                              "(VALUE is read as YAML; repeatable)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="allow a --out folder that holds files other than an earlier run's "
+                        "(they are kept; stage folders are replaced as stages run)")
 
 
 def _run(recipe_path: Path, args: argparse.Namespace) -> int:
@@ -39,7 +42,8 @@ def _run(recipe_path: Path, args: argparse.Namespace) -> int:
 
     recipe = load_recipe(recipe_path, args.overrides)
     out = Path(args.out or Path("runs") / recipe.name)
-    manifests = run_recipe(recipe, out, only=args.only, force=args.force)
+    manifests = run_recipe(recipe, out, only=args.only, force=args.force, overwrite=args.overwrite,
+                           recipe_path=recipe_path)
     for name, manifest in manifests.items():
         ran = not args.only or name in args.only
         if manifest and manifest["type"] == "evaluate" and ran:

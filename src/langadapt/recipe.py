@@ -31,6 +31,7 @@ from pydantic import (
 from langadapt import __version__
 from langadapt.artifacts import (
     MANIFEST,
+    check_output,
     file_fingerprint,
     library_versions,
     read_manifest,
@@ -260,10 +261,29 @@ def run_stage(recipe: Recipe, name: str, run_dir: Path, key: str) -> dict:
     return manifest
 
 
-def run_recipe(recipe: Recipe, run_dir: str | Path, only: list[str] = (), force: list[str] = ()
-               ) -> dict[str, dict]:
-    """Run the recipe's stages in order into ``run_dir``; returns each stage's manifest."""
+def _is_run_dir(path: Path) -> bool:
+    """A folder a run wrote: its run.json, or a stage folder with a manifest, or a partial stage."""
+    return (path / "run.json").is_file() or any(
+        (child / MANIFEST).is_file() or (child.name.startswith(".") and child.name.endswith(".partial"))
+        for child in path.iterdir() if child.is_dir())
+
+
+def check_run_dir(recipe: Recipe, run_dir: str | Path, overwrite: bool = False,
+                  recipe_path: str | Path | None = None) -> Path:
+    """The output policy for a run folder: new, empty or an earlier run's (resumed); a folder of
+    other files needs ``overwrite``, and a folder holding any input of the recipe is refused."""
     run_dir = Path(run_dir).resolve()
+    inputs = [recipe_path, recipe.base_model,
+              *(p for stage in recipe.stages.values() for p in _paths_in(stage.model_dump()))]
+    ours = run_dir.is_dir() and _is_run_dir(run_dir)
+    check_output(run_dir, inputs=inputs, overwrite=overwrite or ours)
+    return run_dir
+
+
+def run_recipe(recipe: Recipe, run_dir: str | Path, only: list[str] = (), force: list[str] = (),
+               overwrite: bool = False, recipe_path: str | Path | None = None) -> dict[str, dict]:
+    """Run the recipe's stages in order into ``run_dir``; returns each stage's manifest."""
+    run_dir = check_run_dir(recipe, run_dir, overwrite, recipe_path)
     names = list(recipe.stages)
     for option, chosen in (("--only", only), ("--force", force)):
         unknown = [s for s in chosen if s not in recipe.stages]

@@ -22,7 +22,7 @@ def _root_conftest():
 _ROOT = _root_conftest()
 # Re-exported so test modules elsewhere that run `from conftest import make_tiny_llama` keep
 # working whichever conftest pytest registered last under that name.
-make_tiny_llama, read_lines = _ROOT.make_tiny_llama, _ROOT.read_lines
+make_tiny_llama, read_lines, require = _ROOT.make_tiny_llama, _ROOT.read_lines, _ROOT.require
 
 
 def shipped_text_files(shared_data: Path) -> list[Path]:
@@ -32,8 +32,23 @@ def shipped_text_files(shared_data: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def llama2_file(shared_data) -> Path:
-    return shared_data / "tokenizers" / "llama2" / "tokenizer.model"
+def llama2_file(shared_data, tmp_path_factory) -> Path:
+    """The real Llama 2 tokenizer (../shared/data only: its licence keeps it out of demo/), else a
+    stand-in of the same kind: an English-only 8,000-piece SentencePiece BPE with byte fallback
+    and split digits, trained on the shipped English text, so a bare clone runs the same tests."""
+    real = shared_data / "tokenizers" / "llama2" / "tokenizer.model"
+    if real.is_file():
+        return real
+    from langadapt.vocab.train import train_sentencepiece
+
+    english = sorted((shared_data / "en").glob("*.txt"))
+    return train_sentencepiece(english, 8000, "bpe", tmp_path_factory.mktemp("llama2-stand-in") / "tokenizer")
+
+
+@pytest.fixture()
+def real_llama2(shared_data) -> Path:
+    """For claims measured on Llama 2 itself (sizes, specials, relative gains): skip on a stand-in."""
+    return require(shared_data / "tokenizers" / "llama2" / "tokenizer.model")
 
 
 @pytest.fixture(scope="session")

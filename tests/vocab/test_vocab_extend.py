@@ -20,10 +20,10 @@ def test_merges_extend_keeps_old_ids_and_merges(llama2_extended, llama2_tok, lla
     out, stats = llama2_extended
     ext = load_tokenizer(out)
     assert stats["tokens_added"] == 400 and len(ext) == len(llama2_tok) + 400
-    assert ext.convert_ids_to_tokens(list(range(32000))) == llama2_tok.convert_ids_to_tokens(list(range(32000)))
+    assert ext.convert_ids_to_tokens(list(range(len(llama2_tok)))) == llama2_tok.convert_ids_to_tokens(list(range(len(llama2_tok))))
     old_merges = _merges(llama2_model_dir)
     assert _merges(out)[: len(old_merges)] == old_merges
-    new_pieces = ext.convert_ids_to_tokens(list(range(32000, len(ext))))
+    new_pieces = ext.convert_ids_to_tokens(list(range(len(llama2_tok), len(ext))))
     old_vocab = llama2_tok.get_vocab()
     assert not any(p in old_vocab for p in new_pieces)
     assert not any(p[:-1].isdigit() and len(p) > 1 for p in new_pieces)  # Llama 2 splits digits
@@ -52,10 +52,10 @@ def test_append_extend_from_trained_tokenizer(appended, llama2_tok, sp_et_dir, f
     out, stats = appended
     ext = load_tokenizer(out)
     new_pieces = set(load_tokenizer(sp_et_dir).backend_tokenizer.get_vocab(with_added_tokens=False))
-    added = ext.convert_ids_to_tokens(list(range(32000, len(ext))))
+    added = ext.convert_ids_to_tokens(list(range(len(llama2_tok), len(ext))))
     assert stats["strategy"] == "append" and stats["tokens_added"] == len(added) > 100
     assert set(added) <= new_pieces - set(llama2_tok.get_vocab())
-    assert ext.convert_ids_to_tokens(list(range(32000))) == llama2_tok.convert_ids_to_tokens(list(range(32000)))
+    assert ext.convert_ids_to_tokens(list(range(len(llama2_tok)))) == llama2_tok.convert_ids_to_tokens(list(range(len(llama2_tok))))
     assert count_tokens(ext, flores["et"]) < count_tokens(llama2_tok, flores["et"])
     assert count_tokens(ext, flores["en"]) <= 1.005 * count_tokens(llama2_tok, flores["en"])
 

@@ -39,11 +39,12 @@ def test_sentencepiece_mean_init_untied(llama2_extended, llama2_model_dir, llama
     assert stats["model"]["tied"] is False and new_model.config.tie_word_embeddings is False
     old_in, old_out = old_model.get_input_embeddings().weight, old_model.get_output_embeddings().weight
     new_in, new_out = new_model.get_input_embeddings().weight, new_model.get_output_embeddings().weight
-    assert new_in.shape[0] == new_out.shape[0] == len(new_tok) == 32400
-    assert torch.equal(new_in[:32000], old_in) and torch.equal(new_out[:32000], old_out)
+    old_size = len(old_tok)
+    assert new_in.shape[0] == new_out.shape[0] == len(new_tok) == old_size + 400
+    assert torch.equal(new_in[:old_size], old_in) and torch.equal(new_out[:old_size], old_out)
     sp = spm.SentencePieceProcessor(model_file=str(llama2_file))
     checked = 0
-    for token_id in range(32000, len(new_tok)):
+    for token_id in range(old_size, len(new_tok)):
         piece = new_tok.convert_ids_to_tokens(token_id)
         if not piece.startswith("▁") or len(piece) < 3:
             continue

@@ -13,7 +13,7 @@ from langadapt.vocab.adapt import adapt_vocabulary
 from langadapt.vocab.load import load_tokenizer
 
 
-def test_replace_uses_new_tokenizer_and_maps_specials(replaced, llama2_model_dir, sp_et_dir, sample_lines):
+def test_replace_uses_new_tokenizer_and_maps_specials(real_llama2, replaced, llama2_model_dir, sp_et_dir, sample_lines):
     out, stats = replaced
     new, final = load_tokenizer(sp_et_dir), AutoTokenizer.from_pretrained(out)
     assert len(final) == len(new) == stats["vocab_size"] == 800
@@ -48,7 +48,7 @@ def test_replace_across_families_spells_with_old_pieces(tmp_path, llama2_model_d
     assert torch.equal(new[tiny_tokenizer.convert_tokens_to_ids("Ġthe")], old[base.convert_tokens_to_ids("▁the")])
 
 
-def test_optimize_shrinks_then_extends(optimized, llama2_model_dir):
+def test_optimize_shrinks_then_extends(real_llama2, optimized, llama2_model_dir):
     out, stats = optimized
     final = AutoTokenizer.from_pretrained(out)
     base = load_tokenizer(llama2_model_dir)

@@ -19,7 +19,7 @@ def _roundtrip_failures(tokenizer_dir, lines: list[str]) -> list[str]:
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_roundtrip_on_sample(request, output, sample_lines):
     out, _ = request.getfixturevalue(output)
-    assert len(sample_lines) > 5000
+    assert len(sample_lines) > 1000  # every 20th line of every shipped text file
     assert _roundtrip_failures(out, sample_lines) == []
 
 

@@ -47,7 +47,7 @@ def test_bytelevel_training(tmp_path, et_corpus):
     assert tok.decode(tok(text).input_ids, skip_special_tokens=True) == text
 
 
-def test_llama2_conversion_matches_sentencepiece(llama2_file, llama2_tok, sample_lines):
+def test_llama2_conversion_matches_sentencepiece(real_llama2, llama2_file, llama2_tok, sample_lines):
     sp = spm.SentencePieceProcessor(model_file=str(llama2_file))
     assert len(llama2_tok) == 32000
     encoded = llama2_tok.backend_tokenizer.encode_batch(sample_lines, add_special_tokens=False)

@@ -67,14 +67,14 @@ def test_merges_from_word_counts_equal_merges_from_the_corpus(llama2_tok, sp_et_
     assert len({left + right for left, right in from_counts} - set(llama2_tok.get_vocab())) == 150
 
 
-def test_extend_with_new_learns_merges_keeps_ids_and_english(from_new, appended, llama2_tok, llama2_file,
+def test_extend_with_new_learns_merges_keeps_ids_and_english(real_llama2, from_new, appended, llama2_tok, llama2_file,
                                                             sp_et_dir, flores):
     out, stats = from_new
     ext = load_tokenizer(out)
     assert stats["strategy"] == "merges" and stats["merges_learned_on"] == f"{WORD_COUNTS_FILE} of --new"
     assert stats["new_pieces_only"] is False
-    assert stats["tokens_added"] == len(_new_pieces(sp_et_dir, llama2_tok)) == len(ext) - 32000
-    assert ext.convert_ids_to_tokens(list(range(32000))) == llama2_tok.convert_ids_to_tokens(list(range(32000)))
+    assert stats["tokens_added"] == len(_new_pieces(sp_et_dir, llama2_tok)) == len(ext) - len(llama2_tok)
+    assert ext.convert_ids_to_tokens(list(range(len(llama2_tok)))) == llama2_tok.convert_ids_to_tokens(list(range(len(llama2_tok))))
     base_merges = json.loads(llama2_tok.backend_tokenizer.to_str())["model"]["merges"]
     ext_merges = json.loads((out / "tokenizer.json").read_text(encoding="utf-8"))["model"]["merges"]
     assert ext_merges[: len(base_merges)] == base_merges
@@ -91,7 +91,7 @@ def test_new_pieces_only_adds_only_pieces_of_new(run_cli, tmp_path, llama2_file,
     stats = json.loads(out)
     assert code == 0 and err == ""
     ext = load_tokenizer(tmp_path / "out")
-    added = set(ext.convert_ids_to_tokens(list(range(32000, len(ext)))))
+    added = set(ext.convert_ids_to_tokens(list(range(len(llama2_tok), len(ext)))))
     assert stats["new_pieces_only"] is True and len(added) == stats["tokens_added"] > 50
     assert added <= _new_pieces(sp_et_dir, llama2_tok)
     assert count_tokens(ext, flores["et"]) < count_tokens(llama2_tok, flores["et"])

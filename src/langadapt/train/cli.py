@@ -11,6 +11,7 @@ import argparse
 import json
 import typing
 
+from langadapt.cli_options import add_overwrite_option
 from langadapt.errors import UserError
 from langadapt.train.engine import TrainingConfig
 from langadapt.train.trainable import LoraSettings
@@ -128,7 +129,7 @@ def _common(parser: argparse.ArgumentParser, data_help: str) -> None:
     parser.add_argument("--resume", action="store_true",
                         help="continue from the last checkpoint in DIR/checkpoints (optimizer, "
                         "scheduler, RNG and data position restored)")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing DIR/model")
+    add_overwrite_option(parser)
     parser.add_argument("--keep-checkpoints", action="store_true",
                         help="keep DIR/checkpoints after a successful run")
     _field_options(parser.add_argument_group("training options (the recipe's training: block)"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from langadapt.conversations import record_messages
 from langadapt.errors import UserError, located
 from langadapt.jsonl import iter_jsonl
+from langadapt.text import read_text_lines
 from langadapt.train.formats import tokenize_conversation
 from langadapt.train.packing import PackedRows, pack_stream, pack_whole
 
@@ -22,7 +23,10 @@ def read_texts(path: str | Path) -> list[str]:
     if not path.is_file():
         raise UserError(f"{path}: file not found")
     if path.suffix != ".jsonl":
-        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts = read_text_lines(path)
+        if not texts:
+            raise located(path, "no documents (the file has no text)")
+        return texts
     texts = []
     for number, record in iter_jsonl(path):
         if not isinstance(record.get("text"), str):

@@ -8,6 +8,7 @@ chooses full training, embeddings only (LEP), the new vocabulary rows only, or L
 from __future__ import annotations
 
 from langadapt.data.corpus.documents import iter_corpus_texts
+from langadapt.errors import UserError
 from langadapt.stage import RunContext
 from langadapt.train.engine import TrainingConfig
 from langadapt.train.inputs import document_rows, read_texts
@@ -21,6 +22,8 @@ def train_pretrain(model_ref: str, texts: list[str], training: TrainingConfig, w
     from langadapt.train.engine import train_on_rows
     from langadapt.train.trainable import load_for_training
 
+    if not texts:
+        raise UserError("no documents to train on (the corpus is empty)")
     model, tokenizer = load_for_training(model_ref, training.trainable, training.lora)
     rows = document_rows(tokenizer, texts, training.block_size)
     eval_rows = {name: document_rows(tokenizer, docs, training.block_size)

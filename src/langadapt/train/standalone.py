@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from langadapt.artifacts import write_json_atomic
+from langadapt.artifacts import check_output, write_json_atomic
 from langadapt.errors import UserError
 from langadapt.train.engine import TrainingConfig, last_checkpoint
 
@@ -24,13 +24,18 @@ def _is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
-def _prepare_out(out: Path, resume: bool, overwrite: bool) -> None:
-    if (out / "model").exists() and not overwrite:
-        raise UserError(f"{out / 'model'} already exists (pass --overwrite to replace it)")
-    if last_checkpoint(out / "checkpoints") and not resume:
+def _prepare_out(out: str | Path, inputs: list, resume: bool, overwrite: bool) -> Path:
+    """Check ``out`` under the output policy before any data is read; resuming our own
+    unfinished run in it is allowed, anything else non-empty needs ``--overwrite``."""
+    out = Path(out).resolve()
+    unfinished = last_checkpoint(out / "checkpoints") is not None
+    if unfinished and not resume:
         raise UserError(f"{out / 'checkpoints'} holds an unfinished run: pass --resume to "
                         "continue it, or remove the folder to start over")
-    out.mkdir(parents=True, exist_ok=True)
+    if (out / "model").exists() and not overwrite:
+        raise UserError(f"{out / 'model'} already exists (pass --overwrite to replace it)")
+    check_output(out, inputs=inputs, overwrite=overwrite or unfinished)
+    return out
 
 
 def _finish(out: Path, metrics: dict, config: dict, keep_checkpoints: bool) -> dict:
@@ -41,10 +46,8 @@ def _finish(out: Path, metrics: dict, config: dict, keep_checkpoints: bool) -> d
     return metrics
 
 
-def _run(out: str | Path, train: Callable[[Path], dict], config: dict, resume: bool,
-         overwrite: bool, keep_checkpoints: bool) -> dict:
-    out = Path(out).resolve()
-    _prepare_out(out, resume, overwrite)
+def _run(out: Path, train: Callable[[Path], dict], config: dict, keep_checkpoints: bool) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
     return _finish(out, train(out), config, keep_checkpoints)
 
 
@@ -56,6 +59,7 @@ def pretrain_to_dir(model: str, data: list[str | Path], out: str | Path,
     from langadapt.train.inputs import read_texts
     from langadapt.train.pretrain import train_pretrain
 
+    out = _prepare_out(out, [model, *data, *(validation or {}).values()], resume, overwrite)
     texts = [t for path in data for t in read_texts(path)]
     val = {name: read_texts(path) for name, path in (validation or {}).items()}
     config = {"command": "pretrain", "model": model, "data": [str(p) for p in data],
@@ -63,7 +67,7 @@ def pretrain_to_dir(model: str, data: list[str | Path], out: str | Path,
               "training": training.model_dump(mode="json")}
     return _run(out, lambda o: train_pretrain(model, texts, training, o, seed=seed, validation=val,
                                               resume=resume),
-                config, resume, overwrite, keep_checkpoints)
+                config, keep_checkpoints)
 
 
 def sft_to_dir(model: str, data: list[str | Path], out: str | Path, training: TrainingConfig,
@@ -75,6 +79,7 @@ def sft_to_dir(model: str, data: list[str | Path], out: str | Path, training: Tr
     from langadapt.train.inputs import read_conversations
     from langadapt.train.sft import train_sft
 
+    out = _prepare_out(out, [model, *data, *(validation or {}).values()], resume, overwrite)
     sources: dict[str, list] = {}
     for path in data:
         name = Path(path).stem
@@ -89,4 +94,4 @@ def sft_to_dir(model: str, data: list[str | Path], out: str | Path, training: Tr
     return _run(out, lambda o: train_sft(model, sources, training, o, seed=seed,
                                          chat_template=chat_template, mixture=mixture,
                                          validation=val, resume=resume, where=str(model)),
-                config, resume, overwrite, keep_checkpoints)
+                config, keep_checkpoints)

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from langadapt.artifacts import atomic_dir, write_json_atomic
+from langadapt.artifacts import check_output, output_dir, write_json_atomic
 from langadapt.errors import UserError
 from langadapt.vocab.edit import extend_bpe, pieces_from_new, require_bpe, shrink_bpe
 from langadapt.vocab.init import (
@@ -109,8 +109,11 @@ def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_di
                      model: Path | str | None = None, init: str = "mean",
                      corpus: list[Path] | None = None, new_tokens: int | None = None,
                      keep: int | None = None, strategy: str | None = None,
-                     seed: int = 0, new_pieces_only: bool | None = None) -> dict[str, Any]:
+                     seed: int = 0, new_pieces_only: bool | None = None,
+                     overwrite: bool = False) -> dict[str, Any]:
     """Write the adapted tokenizer (and model) into ``out_dir``; return the statistics.
+
+    ``out_dir`` follows the output policy (``artifacts.check_output``), checked before any work.
 
     ``new_tokens``: how many pieces extend adds (default: as many as ``new`` has beyond the base;
     for optimize: as many as the shrink removed). ``keep``: optimize's shrunk size.
@@ -119,6 +122,8 @@ def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_di
     ``append`` (default otherwise, with a notice on stderr). ``new_pieces_only``: merges may only
     make pieces of ``new``'s vocabulary (default: see NEW_PIECES_ONLY_DEFAULT).
     """
+    inputs = [base, new, model, *(corpus or [])]
+    check_output(out_dir, inputs=inputs, overwrite=overwrite)
     if mode not in MODES:
         raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     if init not in INIT_METHODS:
@@ -174,12 +179,16 @@ def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_di
     if mode != "replace" and strategy == "merges":
         stats |= {"merges_learned_on": "corpus" if corpus else f"{WORD_COUNTS_FILE} of --new",
                   "new_pieces_only": new_pieces_only}
+    if mode != "replace" and not stats["tokens_added"]:
+        what = f"the new tokenizer {new}" if strategy == "append" else "the target-language text"
+        raise UserError(f"{what} adds no token to the base vocabulary (every piece exists already); "
+                        "nothing to adapt")
     stats |= {"family": family(final), "vocab_size": len(final)}
     if new_tok is not None:
         stats["new_tokenizer_size"] = len(new_tok)
     if corpus:
         stats["corpus"] = [str(p) for p in corpus]
-    with atomic_dir(out_dir) as tmp:
+    with output_dir(out_dir, inputs=inputs, overwrite=overwrite) as tmp:
         final.save_pretrained(tmp)
         if model is not None:
             sources = token_sources(final, base_tok, special_map)

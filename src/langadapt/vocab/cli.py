@@ -10,13 +10,15 @@ import argparse
 import json
 from pathlib import Path
 
+from langadapt.cli_options import add_overwrite_option
+
 
 def _train(args: argparse.Namespace) -> int:
     from langadapt.vocab.train import train_tokenizer
 
     out = train_tokenizer([Path(f) for f in args.input], args.vocab_size, args.model_type, Path(args.out),
                           character_coverage=args.character_coverage, min_frequency=args.min_frequency,
-                          seed=args.seed)
+                          seed=args.seed, overwrite=args.overwrite)
     print(f"wrote {out}")
     return 0
 
@@ -27,7 +29,8 @@ def _adapt(args: argparse.Namespace) -> int:
     stats = adapt_vocabulary(
         args.base, args.new, args.mode, Path(args.out), model=args.model, init=args.init,
         corpus=[Path(f) for f in args.corpus] if args.corpus else None, new_tokens=args.new_tokens,
-        keep=args.keep, strategy=args.strategy, seed=args.seed, new_pieces_only=args.new_pieces_only)
+        keep=args.keep, strategy=args.strategy, seed=args.seed, new_pieces_only=args.new_pieces_only,
+        overwrite=args.overwrite)
     print(json.dumps(stats, ensure_ascii=False, indent=2))
     return 0
 
@@ -67,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--min-frequency", type=int, default=2, metavar="N",
                        help="bytelevel: least count of a pair to be merged (default 2)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    add_overwrite_option(train)
     train.set_defaults(func=_train)
 
     adapt = commands.add_parser(
@@ -107,6 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="new embedding rows: mean (default: mean of the old rows of the token's "
                        "old-tokenizer pieces) or random (baseline: normal with the old rows' mean/std)")
     adapt.add_argument("--seed", type=int, default=0, help="seed of --init random (default 0)")
+    add_overwrite_option(adapt)
     adapt.set_defaults(func=_adapt)
 
     fert = commands.add_parser("fertility", help="tokens per word/character for tokenizers and files",

@@ -76,11 +76,12 @@ def run(cfg: VocabStage, ctx: RunContext) -> dict:
     new = None
     if cfg.tokenizer_vocab_size:
         new = train_tokenizer([text], cfg.tokenizer_vocab_size, cfg.model_type,
-                              ctx.work_dir / "target-tokenizer", seed=ctx.seed)
+                              ctx.work_dir / "target-tokenizer", seed=ctx.seed, overwrite=True)
     stats = adapt_vocabulary(
         base, new, cfg.mode, ctx.work_dir / "model", model=base, init=cfg.init,
         corpus=[text], new_tokens=cfg.new_tokens, keep=cfg.keep,
-        strategy=cfg.strategy if cfg.mode == "extend" else None, seed=ctx.seed)
+        strategy=cfg.strategy if cfg.mode == "extend" else None, seed=ctx.seed,
+        overwrite=True)  # the stage's own work folder: a rerun after a crash replaces it
     before, after = fertility([base, ctx.work_dir / "model"], [text])
     text.unlink()
     return {**{k: v for k, v in stats.items() if not isinstance(v, (list, dict))},

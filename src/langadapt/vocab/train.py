@@ -94,7 +94,8 @@ def train_sentencepiece(files: list[Path], vocab_size: int, model_type: str, mod
 
 
 def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir: Path,
-                    character_coverage: float = 0.9995, min_frequency: int = 2, seed: int = 0) -> Path:
+                    character_coverage: float = 0.9995, min_frequency: int = 2, seed: int = 0,
+                    overwrite: bool = False) -> Path:
     """Train a tokenizer on ``files`` and write an HF tokenizer directory at ``out_dir``.
 
     ``model_type``: ``bpe`` / ``unigram`` (SentencePiece; ``tokenizer.model`` is written too) or
@@ -102,7 +103,7 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     words of the training text with their counts (``wordcounts.py``), from which ``vocab adapt
     --mode extend --new DIR`` learns merges over a base tokenizer's segmentation. Returns ``out_dir``.
     """
-    from langadapt.artifacts import atomic_dir
+    from langadapt.artifacts import check_output, output_dir
     from langadapt.text import nonblank_lines
     from langadapt.vocab.spm import sentencepiece_to_hf
     from langadapt.vocab.wordcounts import (
@@ -119,10 +120,11 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     files = [Path(f) for f in files]
     if not files:
         raise UserError("no input files")
+    check_output(out_dir, inputs=files, overwrite=overwrite)
     lines = list(nonblank_lines(files))  # checks every file exists and is UTF-8 text
     if not lines:
         raise located(files[0], "no text in the input files")
-    with atomic_dir(out_dir) as tmp:
+    with output_dir(out_dir, inputs=files, overwrite=overwrite) as tmp:
         if model_type == "bytelevel":
             tok = train_bytelevel_bpe(lines, vocab_size, min_frequency=min_frequency)
         else:

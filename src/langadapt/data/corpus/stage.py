@@ -143,6 +143,12 @@ class CorpusStage(StageConfig):
     @model_validator(mode="after")
     def _mix_matches_sources(self) -> CorpusStage:
         langs = {s.lang for s in self.sources}
+        if "mix" not in self.model_fields_set and set(self.mix) != langs:
+            # the Llammas default (75% et / 25% en) fits only an et+en corpus
+            if len(langs) != 1:
+                raise ValueError(f"sources have languages {', '.join(sorted(langs))}: set mix "
+                                 "(a share per language, e.g. et: 0.75, en: 0.25)")
+            self.mix = {next(iter(langs)): 1.0}
         missing = [lang for lang in self.mix if lang not in langs]
         if missing:
             raise ValueError(f"mix names {missing} but no source has that language")
