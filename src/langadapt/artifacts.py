@@ -42,9 +42,12 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and err.errno is not None:
+            # name the file the user asked for, not our temporary one
+            raise OSError(err.errno, err.strerror or str(err), str(path)) from err
         raise
 
 
@@ -129,11 +132,10 @@ def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrit
 
 
 def check_output_file(out: str | Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = False,
-                      option: str = "--out", companions: Iterable[str | Path] = ()) -> Path:
+                      option: str = "--out") -> Path:
     """Refuse an output file path that would destroy something, before any work starts.
 
-    Refused: an existing file (or one of the ``companions`` written beside it) unless
-    ``overwrite``; an input of the command, always; a folder; a path under a file; an unwritable
+    Refused: an existing file unless ``overwrite``; an input of the command, always; a folder; a path under a file; an unwritable
     place. Returns the resolved path.
     """
     raw = Path(out).expanduser()
@@ -143,10 +145,9 @@ def check_output_file(out: str | Path, *, inputs: Iterable[str | Path] = (), ove
     for item in inputs:
         if item is not None and "://" not in str(item) and Path(item).expanduser().resolve() == path:
             raise UserError(f"{option} {raw}: is also an input of this command; choose another file")
-    for target in (path, *(Path(c).resolve() for c in companions)):
-        if target.exists() and not overwrite:
-            raise UserError(f"{option} {raw}: {target.name} exists; choose another path or pass "
-                            "--overwrite to replace it")
+    if path.exists() and not overwrite:
+        raise UserError(f"{option} {raw}: {path.name} exists; choose another path or pass "
+                        "--overwrite to replace it")
     _check_writable(raw, path.parent, option)
     return path
 
@@ -188,8 +189,10 @@ def atomic_dir(final_dir: str | Path, merge: bool = False) -> Iterator[Path]:
             tmp.rmdir()
         else:
             replace_dir(tmp, final_dir)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(err, OSError) and err.errno is not None:
+            raise OSError(err.errno, err.strerror or str(err), str(final_dir)) from err
         raise
 
 

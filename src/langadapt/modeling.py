@@ -78,6 +78,9 @@ def load_causal_lm(ref: str, dtype: str = "auto", **extra: Any):
     from transformers import AutoModelForCausalLM
 
     _check(ref)
+    path = Path(ref).expanduser()
+    if path.is_dir() and not (path / "config.json").is_file():
+        raise UserError(f"{ref}: no config.json, so this folder holds no model (a tokenizer only?)")
     if dtype == "auto":
         dtype = None if torch.cuda.is_available() else torch.float32
     elif dtype == "stored":
@@ -94,15 +97,34 @@ def load_causal_lm(ref: str, dtype: str = "auto", **extra: Any):
 
 
 def check_vocab_fits(model, tokenizer, ref: str) -> None:
-    """Refuse a tokenizer that can produce ids the model has no embedding row for."""
-    rows = model.get_input_embeddings().weight.shape[0]
-    if len(tokenizer) > rows:
+    """Refuse a tokenizer that can produce ids the model has no embedding row for (``model``: the
+    model, or its config — checked before the weights are read)."""
+    rows = (model.get_input_embeddings().weight.shape[0] if hasattr(model, "get_input_embeddings")
+            else getattr(model.get_text_config() if hasattr(model, "get_text_config") else model,
+                         "vocab_size", None))
+    if rows is not None and len(tokenizer) > rows:
         raise UserError(f"{ref}: the tokenizer has {len(tokenizer)} tokens but the model's embeddings "
                         f"have {rows} rows; they do not belong together (resize with `langadapt vocab "
                         "adapt --model`)")
 
 
-def load_model_and_tokenizer(ref: str):
-    model, tokenizer = load_causal_lm(ref), load_tokenizer(ref)
+def load_config(ref: str):
+    """The model's config (no weights read)."""
+    from transformers import AutoConfig
+
+    _check(ref)
+    name, options = pretrained_kwargs(ref)
+    try:
+        return AutoConfig.from_pretrained(name, **options)
+    except (OSError, ValueError) as err:
+        raise UserError(f"{ref}: cannot load model config: {str(err).splitlines()[0]}") from None
+
+
+def load_model_and_tokenizer(ref: str, dtype: str = "auto"):
+    """Model and tokenizer, checked to belong together before the weights are read."""
+    tokenizer = load_tokenizer(ref)
+    if Path(ref).expanduser().is_dir() and (Path(ref).expanduser() / "config.json").is_file():
+        check_vocab_fits(load_config(ref), tokenizer, ref)
+    model = load_causal_lm(ref, dtype=dtype)
     check_vocab_fits(model, tokenizer, ref)
     return model, tokenizer

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -220,7 +219,8 @@ def cache_key(recipe: Recipe, name: str, run_dir: Path) -> str:
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    # progress is the run's narrative (stdout); stderr is kept for the one line of an error
+    print(message, flush=True)
 
 
 def run_stage(recipe: Recipe, name: str, run_dir: Path, key: str) -> dict:
@@ -284,6 +284,16 @@ def run_recipe(recipe: Recipe, run_dir: str | Path, only: list[str] = (), force:
                overwrite: bool = False, recipe_path: str | Path | None = None) -> dict[str, dict]:
     """Run the recipe's stages in order into ``run_dir``; returns each stage's manifest."""
     run_dir = check_run_dir(recipe, run_dir, overwrite, recipe_path)
+    created = not run_dir.exists()
+    try:
+        return _run_stages(recipe, run_dir, only, force)
+    except UserError:
+        if created and run_dir.is_dir() and not any(run_dir.iterdir()):
+            run_dir.rmdir()  # a bad input leaves no empty run folder behind
+        raise
+
+
+def _run_stages(recipe: Recipe, run_dir: Path, only: list[str], force: list[str]) -> dict[str, dict]:
     names = list(recipe.stages)
     for option, chosen in (("--only", only), ("--force", force)):
         unknown = [s for s in chosen if s not in recipe.stages]

@@ -35,7 +35,9 @@ def read_yaml(path: Path, what: str) -> tuple[Any, dict[tuple, int]]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        # at the end of the stream the mark sits on the line after the last one
+        where = f"{path}:{min(mark.line + 1, max(1, text.count(chr(10)) + (not text.endswith(chr(10)))))}" \
+            if mark else str(path)
         raise UserError(f"{where}: invalid YAML: {getattr(err, 'problem', err)}") from None
     return data, (line_index(node) if node is not None else {})
 
@@ -82,6 +84,8 @@ def format_error(path: Path, err: dict, lines: dict, tags: set[str] = frozenset(
         msg = msg.removeprefix(prefix)
     if err["type"] == "extra_forbidden":
         msg = "unknown key"
+    elif err["type"] == "path_type":
+        msg = "expected a path (one string)"
     elif err["type"] == "missing":
         msg = "required key missing"
     if source is not None:

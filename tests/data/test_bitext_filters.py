@@ -149,7 +149,7 @@ def test_filters_reject_bad_configuration():
     ]:
         with pytest.raises(UserError, match=message):
             build_filters(config, "en", "et")
-    with pytest.raises(UserError, match="no script known"):
+    with pytest.raises(UserError, match="has no known script"):
         preset_config("llammas", "en", "tlh")
 
 

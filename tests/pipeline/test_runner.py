@@ -47,12 +47,12 @@ def test_rerun_skips_unchanged_stages_and_force_reruns_downstream(recipe_path, t
     assert len((out / "tasks" / "conversations.jsonl").read_text().splitlines()) == 50
     capsys.readouterr()
     run_recipe(recipe, out)
-    assert capsys.readouterr().err.count("up to date, skipped") == 2
+    assert capsys.readouterr().out.count("up to date, skipped") == 2
     assert [r["status"] for r in plan_recipe(recipe, out)] == ["up to date", "up to date"]
 
     second = run_recipe(recipe, out, force=["bitext"])
     assert second["bitext"]["cache_key"] == first["bitext"]["cache_key"]
-    log = capsys.readouterr().err
+    log = capsys.readouterr().out
     assert "bitext (bitext): running" in log and "tasks (translation_tasks): running" in log
     assert "skipped" not in log
 
@@ -63,7 +63,7 @@ def test_config_change_reruns_only_what_changed(recipe_path, tmp_path, capsys):
     capsys.readouterr()
     changed = load_recipe(recipe_path, ["stages.tasks.n=20"])
     manifests = run_recipe(changed, out)
-    log = capsys.readouterr().err
+    log = capsys.readouterr().out
     assert "bitext (bitext): up to date" in log and "tasks (translation_tasks): running" in log
     assert manifests["tasks"]["metrics"]["tasks"] == 20
     assert [r["status"] for r in plan_recipe(changed, out)] == ["up to date", "up to date"]

@@ -47,8 +47,15 @@ def _finish(out: Path, metrics: dict, config: dict, keep_checkpoints: bool) -> d
 
 
 def _run(out: Path, train: Callable[[Path], dict], config: dict, keep_checkpoints: bool) -> dict:
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    return _finish(out, train(out), config, keep_checkpoints)
+    try:
+        metrics = train(out)
+    except UserError:
+        if created and last_checkpoint(out / "checkpoints") is None:
+            shutil.rmtree(out, ignore_errors=True)  # a bad input leaves no folder behind
+        raise
+    return _finish(out, metrics, config, keep_checkpoints)
 
 
 def pretrain_to_dir(model: str, data: list[str | Path], out: str | Path,

@@ -58,8 +58,7 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
     import torch
 
     from langadapt.modeling import (
-        check_vocab_fits,
-        load_causal_lm,
+        load_model_and_tokenizer,
         load_tokenizer,
         pretrained_kwargs,
     )
@@ -76,9 +75,8 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
         name, options = pretrained_kwargs(model_ref)
         model = AutoModelForCausalLM.from_pretrained(name, quantization_config=quant, **options)
         return model, load_tokenizer(model_ref)
-    model, tokenizer = load_causal_lm(model_ref, dtype=torch.float32).train(), load_tokenizer(model_ref)
-    check_vocab_fits(model, tokenizer, model_ref)
-    return model, tokenizer
+    model, tokenizer = load_model_and_tokenizer(model_ref, dtype=torch.float32)
+    return model.train(), tokenizer
 
 
 def merged_lora_model(peft_model, model_ref: str | None, adapter_dir):

@@ -180,8 +180,9 @@ def adapt_vocabulary(base: Path | str, new: Path | str | None, mode: str, out_di
         stats |= {"merges_learned_on": "corpus" if corpus else f"{WORD_COUNTS_FILE} of --new",
                   "new_pieces_only": new_pieces_only}
     if mode != "replace" and not stats["tokens_added"]:
-        what = f"the new tokenizer {new}" if strategy == "append" else "the target-language text"
-        raise UserError(f"{what} adds no token to the base vocabulary (every piece exists already); "
+        what = (f"--new {new}" if strategy == "append" or not corpus
+                else f"--corpus {' '.join(str(p) for p in corpus)}")
+        raise UserError(f"{what}: adds no token to the base vocabulary (every piece exists already); "
                         "nothing to adapt")
     stats |= {"family": family(final), "vocab_size": len(final)}
     if new_tok is not None:

@@ -115,8 +115,10 @@ def train_tokenizer(files: list[Path], vocab_size: int, model_type: str, out_dir
     if model_type not in MODEL_TYPES:
         raise UserError(f"unknown model type {model_type!r}: choose one of {', '.join(MODEL_TYPES)}")
     if vocab_size < MIN_VOCAB_SIZE:
-        raise UserError(f"vocab size {vocab_size} is too small: at least {MIN_VOCAB_SIZE} "
+        raise UserError(f"--vocab-size {vocab_size} is too small: at least {MIN_VOCAB_SIZE} "
                         "(256 byte pieces + special tokens + some text pieces)")
+    if not 0 < character_coverage <= 1:
+        raise UserError(f"--character-coverage must be in (0, 1], got {character_coverage}")
     files = [Path(f) for f in files]
     if not files:
         raise UserError("no input files")

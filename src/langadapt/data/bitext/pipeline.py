@@ -29,8 +29,9 @@ def llammas_config(src_lang: str, tgt_lang: str, langid: str = "py3langid") -> l
     scripts = []
     for lang in (src_lang, tgt_lang):
         if lang not in LANGUAGE_SCRIPTS:
-            raise UserError(f"no script known for language {lang!r}: pass a filters config with "
-                            "CharacterScoreFilter scripts")
+            raise UserError(f"language code {lang!r} (src_lang/tgt_lang, --src-lang/--tgt-lang) has no "
+                            "known script: use an ISO 639-1 code such as en or et, or pass a "
+                            "filters config with CharacterScoreFilter scripts")
         scripts.append(LANGUAGE_SCRIPTS[lang][0])
     config: list[dict] = [
         {"LengthFilter": {"unit": "char", "min_length": 10, "max_length": 1000}},
@@ -201,9 +202,8 @@ def run_bitext(src: str | Path, tgt: str | Path | None, src_lang: str, tgt_lang:
 
     An existing ``out`` (or its stats file) is replaced only with ``overwrite``.
     """
-    out = Path(out)
-    check_output_file(out, inputs=[src, tgt, *decontaminate], overwrite=overwrite,
-                      companions=[stats_path_for(out)])
+    out = check_output_file(out, inputs=[src, tgt, *decontaminate], overwrite=overwrite)
+    check_output_file(stats_path_for(out), overwrite=overwrite)
     skipped: dict[str, int] = {}
     pipeline = BitextFilter(src_lang, tgt_lang, preset, decontaminate, **options)
     pairs = read_bitext(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, input_format=input_format,
@@ -212,7 +212,8 @@ def run_bitext(src: str | Path, tgt: str | Path | None, src_lang: str, tgt_lang:
         for pair in pipeline.stream(pairs, chunk_size):
             handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
         pipeline.check_not_empty(src)
-    stats = {**pipeline.stats(), **skipped, "inputs": [str(p) for p in (src, tgt) if p is not None],
-             "output": str(out)}
-    write_json_atomic(stats_path_for(out), stats)
+        stats = {**pipeline.stats(), **skipped, "inputs": [str(p) for p in (src, tgt) if p is not None],
+                 "output": str(out)}
+        # inside the pairs file's transaction: a failure here leaves neither file
+        write_json_atomic(stats_path_for(out), stats)
     return stats

@@ -12,6 +12,7 @@ so small samples hit the requested proportions too. Everything is drawn from one
 
 from __future__ import annotations
 
+import json
 import random
 import string
 from collections import Counter
@@ -20,7 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langadapt.artifacts import check_output_file, write_json_atomic, write_jsonl_atomic
+from langadapt.artifacts import (
+    atomic_file,
+    check_output_file,
+    write_json_atomic,
+    write_jsonl_atomic,
+)
 from langadapt.data.bitext.pipeline import stats_path_for
 from langadapt.errors import UserError, located
 from langadapt.jsonl import iter_jsonl
@@ -149,7 +155,7 @@ def build_translation_tasks(
     if level not in LEVELS:
         raise UserError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     if n is not None and n < 0:
-        raise UserError(f"n must be >= 0, got {n}")
+        raise UserError(f"--n (n) must be >= 0, got {n}")
     if max_doc_tokens < 1:
         raise UserError(f"max_doc_tokens must be >= 1, got {max_doc_tokens}")
     templates = templates if templates is not None else load_templates()
@@ -239,11 +245,16 @@ def run_translation_tasks(pairs_path: str | Path, out: str | Path, n: int | None
     """
     if not Path(pairs_path).is_file():
         raise located(pairs_path, "no such file")
-    check_output_file(out, inputs=[pairs_path], overwrite=overwrite, companions=[stats_path_for(out)])
+    out = check_output_file(out, inputs=[pairs_path], overwrite=overwrite)
+    check_output_file(stats_path_for(out), overwrite=overwrite)
     pairs = read_pairs_jsonl(pairs_path)
+    if not pairs:
+        raise located(pairs_path, "no sentence pairs (empty file)")
     counter = _token_counter(tokenizer) if tokenizer else None
     tasks = build_translation_tasks(pairs, n, seed, count_tokens=counter, **options)
-    write_translation_tasks(tasks, out)
     stats = {**task_stats(tasks), "pairs": len(pairs), "seed": seed, "input": str(pairs_path), "output": str(out)}
-    write_json_atomic(stats_path_for(out), stats)
+    with atomic_file(out) as handle:  # the stats are written inside the tasks file's transaction
+        for task in tasks:
+            handle.write(json.dumps(task, ensure_ascii=False) + "\n")
+        write_json_atomic(stats_path_for(out), stats)
     return stats

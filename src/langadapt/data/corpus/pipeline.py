@@ -177,9 +177,9 @@ class Executors:
                 self.chain[-1].run()
             else:
                 for number, (name, executor) in enumerate(zip(self.names, self.chain), 1):
-                    if self.show_progress:  # the real stderr: sys.stderr is redirected here
+                    if self.show_progress:  # progress goes to stdout; stderr carries only errors
                         print(f"corpus [{number}/{len(self.chain)}] {name.split('-', 1)[1]}",
-                              file=sys.__stderr__, flush=True)
+                              file=sys.__stdout__, flush=True)
                     executor.run()
 
 
@@ -189,6 +189,9 @@ def build_corpus(cfg: CorpusStage, out_dir: str | Path, tokenizer_path: str, see
 
     ``tokenizer_path`` is the tokenizer (folder or hub id) counting the token budget.
     """
+    for source in cfg.sources:  # an empty file is a mistake worth naming before any work
+        if source.path is not None and source.path.is_file() and source.path.stat().st_size == 0:
+            raise located(source.path, "empty file: no documents to read")
     load_tokenizer(tokenizer_path)  # fail now, with one clear line, not inside the last step
     out_dir = Path(out_dir)
     work = out_dir / ".work"

@@ -19,6 +19,7 @@ from datatrove.pipeline.readers.base import BaseDiskReader
 
 from langadapt.data.corpus.stage import CorpusSource
 from langadapt.errors import UserError
+from langadapt.text import clean_line
 
 MAX_REPORTED = 5  # locations of skipped records kept per task
 DEFAULT_GLOBS = {"lines": "**", "paragraphs": "**", "jsonl": "**/*.json*", "parquet": "**/*.parquet"}
@@ -106,7 +107,11 @@ class TextAndJsonlReader(RecordChecks, BaseDiskReader):
                     self.bad(f"{where}:{number}", f"not valid UTF-8 (undecodable byte at character "
                                                   f"{err.start + 1})")
                     continue
-                yield number, line
+                if "\x00" in line:
+                    self.bad(f"{where}:{number}", "NUL byte in text (a binary file?)")
+                    continue
+                # the same line hygiene as every other text reader: no BOM, no \r
+                yield number, clean_line(line, number == 1)
 
     def read_file(self, filepath: str) -> Iterator[Document]:
         where = self.data_folder.resolve_paths(filepath)

@@ -44,16 +44,38 @@ class InstructionsStage(StageConfig):
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict]]:
-    with open(path, encoding="utf-8") as handle:
+    """``(line, record)``: JSONL, or a JSON array (the original Alpaca release) whose elements
+    are decoded one by one so each error names the line its record starts on."""
+    with open(path, encoding="utf-8-sig") as handle:
         is_array = handle.read(4096).lstrip().startswith("[")
     if not is_array:
         yield from iter_jsonl(path)
         return
-    try:  # a JSON array (the original Alpaca release)
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise located(path, f"invalid JSON ({err.msg})", err.lineno) from None
-    yield from enumerate(rows, 1)
+    text = path.read_text(encoding="utf-8-sig")
+    decoder = json.JSONDecoder()
+    position = text.index("[") + 1
+    while True:
+        position = _skip_space(text, position)
+        if text.startswith("]", position):
+            return
+        line = text.count("\n", 0, position) + 1
+        try:
+            row, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as err:
+            raise located(path, f"invalid JSON ({err.msg})", err.lineno) from None
+        yield line, row
+        position = _skip_space(text, position)
+        if text.startswith(",", position):
+            position += 1
+        elif not text.startswith("]", position):
+            raise located(path, "invalid JSON (expected ',' or ']' between records)",
+                          text.count("\n", 0, position) + 1)
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
 
 
 def read_conversations(source: InstructionSource) -> Iterator[dict]:
