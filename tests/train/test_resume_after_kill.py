@@ -55,7 +55,7 @@ def _weights(model_dir: Path) -> dict:
     return load_file(str(model_dir / "model.safetensors"))
 
 
-@pytest.mark.slow  # three interpreter start-ups with torch + transformers: about a minute
+# three interpreter start-ups with torch + transformers: about a minute, in the default suite
 def test_sigkill_then_resume_matches_uninterrupted_run(tiny_tokenizer, tmp_path, shared_data):
     model = save_tiny_model(tiny_tokenizer, tmp_path / "tiny", attention_dropout=0.2)
     script = tmp_path / "train.py"
