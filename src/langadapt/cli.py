@@ -8,6 +8,7 @@ import heavy libraries (torch, transformers) inside their handlers so ``--help``
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import os
@@ -15,6 +16,16 @@ import sys
 
 from langadapt import __version__
 from langadapt.errors import UserError
+from langadapt.modeling import LOADING
+
+# OS errors that come from the machine, not from a bug: disk full, quota, read-only, permission.
+ENVIRONMENT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+# Opt-ins to unsafe model loading (modeling.LOADING), valid with every command.
+LOADING_FLAGS = {
+    "--allow-pickle": "allow pickled (.bin) checkpoints, which can run code when loaded",
+    "--trust-remote-code": "run a checkpoint's own Python code (transformers trust_remote_code)",
+}
 
 # Command groups, in the order ``--help`` lists them.
 COMMAND_GROUPS = [
@@ -22,13 +33,37 @@ COMMAND_GROUPS = [
     "langadapt.data.cli",  # data ...
     "langadapt.vocab.cli",  # vocab ...
     "langadapt.train.cli",  # train ...
+    "langadapt.lep.cli",  # lep ...
     "langadapt.evaluate.cli",  # eval, score, report
     "langadapt.serve.cli",  # chat, serve
 ]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage mistake reported like every other user error: one line, exit 2
+    (``--help`` still shows the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"langadapt: error: {self.prog.removeprefix('langadapt ')}: {message} "
+                     f"(see `{self.prog} --help`)\n")
+
+
+def quiet_progress_bars() -> None:
+    """Progress bars only on a terminal: a log file or a pipe gets the messages, not thousands of
+    redrawn bars, and stderr keeps to errors. ``LANGADAPT_PROGRESS=1`` keeps them anyway."""
+    if sys.stderr.isatty() or os.environ.get("LANGADAPT_PROGRESS") == "1":
+        return
+    import functools
+
+    import tqdm
+
+    if not isinstance(tqdm.tqdm.__init__, functools.partialmethod):
+        tqdm.tqdm.__init__ = functools.partialmethod(tqdm.tqdm.__init__, disable=True)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="langadapt",
         description=(
             "Adapt an English-centric causal LM to a new language. `langadapt demo` runs the whole "
@@ -36,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"langadapt {__version__}")
+    for flag, what in LOADING_FLAGS.items():  # accepted anywhere on the line (see main)
+        parser.add_argument(flag, action="store_true", help=what)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_GROUPS:
@@ -45,12 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("LANGADAPT_LOG", "WARNING"), format="%(message)s")
+    quiet_progress_bars()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    LOADING.allow_pickle = "--allow-pickle" in argv
+    LOADING.trust_remote_code = "--trust-remote-code" in argv
+    argv = [a for a in argv if a not in LOADING_FLAGS]
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         result = args.func(args)
     except UserError as err:
         print(f"langadapt: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        if err.errno not in ENVIRONMENT_ERRORS:
+            raise  # anything else is a bug: keep its traceback
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"langadapt: error: {where}{err.strerror or err} (nothing was left half-written; "
+              "free space or fix permissions and rerun)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("langadapt: interrupted", file=sys.stderr)

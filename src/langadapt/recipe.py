@@ -40,6 +40,7 @@ from langadapt.artifacts import (
     write_json_atomic,
 )
 from langadapt.errors import UserError
+from langadapt.modeling import LOADING
 from langadapt.registry import stage_types
 from langadapt.stage import ARTEFACTS, BASE, RunContext, StageConfig
 from langadapt.yamlconfig import first_error, format_error, read_yaml, user_location
@@ -81,7 +82,10 @@ class Recipe(BaseModel):
 
     name: str
     seed: int = 0
-    base_model: str = Field(description="HF model directory (relative to the recipe) or hub id")
+    base_model: str = Field(description="HF model directory (relative to the recipe) or hub id; "
+                            "a hub id may pin a revision: org/name@revision")
+    allow_pickle: bool = Field(False, description="allow pickled (.bin) checkpoints")
+    trust_remote_code: bool = Field(False, description="run checkpoints' own Python code")
     stages: dict[str, AnyStage]
 
     @field_validator("name")
@@ -285,12 +289,17 @@ def run_recipe(recipe: Recipe, run_dir: str | Path, only: list[str] = (), force:
     """Run the recipe's stages in order into ``run_dir``; returns each stage's manifest."""
     run_dir = check_run_dir(recipe, run_dir, overwrite, recipe_path)
     created = not run_dir.exists()
+    saved = (LOADING.allow_pickle, LOADING.trust_remote_code)
+    LOADING.allow_pickle = LOADING.allow_pickle or recipe.allow_pickle
+    LOADING.trust_remote_code = LOADING.trust_remote_code or recipe.trust_remote_code
     try:
         return _run_stages(recipe, run_dir, only, force)
     except UserError:
         if created and run_dir.is_dir() and not any(run_dir.iterdir()):
             run_dir.rmdir()  # a bad input leaves no empty run folder behind
         raise
+    finally:
+        LOADING.allow_pickle, LOADING.trust_remote_code = saved
 
 
 def _run_stages(recipe: Recipe, run_dir: Path, only: list[str], force: list[str]) -> dict[str, dict]:

@@ -18,6 +18,8 @@ STAGE_CONFIGS = (
     "langadapt.vocab.stage:VocabStage",
     "langadapt.train.stage:PretrainStage",
     "langadapt.train.stage:SftStage",
+    "langadapt.lep.stage:LepStage",
+    "langadapt.lep.stage:LepMergeStage",
     "langadapt.evaluate.stage:EvaluateStage",
 )
 

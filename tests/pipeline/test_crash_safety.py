@@ -23,9 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT
-
-DEMO = PROJECT_ROOT / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "demo"
 RECIPE = f"""\
 name: crash
 seed: 7
