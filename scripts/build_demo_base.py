@@ -34,7 +34,8 @@ def main() -> int:
     from transformers import LlamaConfig, LlamaForCausalLM, set_seed
 
     from langadapt.artifacts import atomic_dir
-    from langadapt.evaluate.perplexity import read_eval_lines, score_texts
+    from langadapt.evaluate.perplexity import score_texts
+    from langadapt.text import read_text_lines
     from langadapt.train.engine import TrainingConfig, train_on_rows
     from langadapt.train.formats import ensure_chat_template
     from langadapt.train.packing import pack_stream
@@ -43,7 +44,7 @@ def main() -> int:
 
     set_seed(args.seed)
     torch.use_deterministic_algorithms(True)
-    texts = [line for path in ENGLISH for line in read_eval_lines(path)]
+    texts = [line for path in ENGLISH for line in read_text_lines(path)]
     tokenizer = train_bytelevel_bpe(texts, vocab_size=args.vocab_size)
     ensure_chat_template(tokenizer)
     config = LlamaConfig(
@@ -56,7 +57,7 @@ def main() -> int:
     random_model = LlamaForCausalLM(config)
     model = LlamaForCausalLM(config)
     model.load_state_dict(random_model.state_dict())
-    held_out = read_eval_lines(HELD_OUT)
+    held_out = read_text_lines(HELD_OUT)
     random_ppl = score_texts(random_model.eval(), tokenizer, held_out)["perplexity"]
 
     rows = pack_stream(document_tokens(tokenizer, texts), 256, tokenizer.pad_token_id)

@@ -12,35 +12,18 @@ import os
 from pathlib import Path
 
 import pytest
+from testlib import DEMO_DATA, SHARED_DATA, make_tiny_llama, read_lines
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("LANGADAPT_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
-DEMO_DATA = PROJECT_ROOT / "demo" / "data"
-
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data`` beside the project, else ``demo/data`` (same layout, fewer files)."""
     return SHARED_DATA if SHARED_DATA.is_dir() else DEMO_DATA
-
-
-def require(path: Path) -> Path:
-    """``path``, or skip the test: a larger file only ../shared/data has."""
-    if not path.exists():
-        name = next((path.relative_to(root) for root in (SHARED_DATA, DEMO_DATA)
-                     if root in path.parents), path)
-        pytest.skip(f"needs {name} from ../shared/data (not shipped in demo/data)")
-    return path
-
-
-def read_lines(path: Path, limit: int | None = None) -> list[str]:
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return lines[:limit] if limit else lines
 
 
 @pytest.fixture(scope="session")
@@ -52,29 +35,6 @@ def tiny_tokenizer(shared_data):
         shared_data / "et" / "ud_ewt.dev.txt"
     )
     return train_bytelevel_bpe(texts, vocab_size=600)
-
-
-def make_tiny_llama(tokenizer, hidden: int = 32, layers: int = 2, seed: int = 0, **overrides):
-    """A randomly initialised LlamaForCausalLM for ``tokenizer``, built in milliseconds."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(seed)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=hidden,
-        intermediate_size=hidden * 2,
-        num_hidden_layers=layers,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        tie_word_embeddings=overrides.pop("tie_word_embeddings", True),
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        **overrides,
-    )
-    return LlamaForCausalLM(config).eval()
 
 
 @pytest.fixture()

@@ -76,20 +76,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from langadapt.artifacts import write_text_atomic
-    from langadapt.evaluate.report import collect_results, render_html, render_markdown
-
-    results = collect_results(args.runs)
-    out = Path(args.out) if args.out else Path(args.runs[0]) / "report"
-    markdown = render_markdown(results)
-    write_text_atomic(out / "report.md", markdown)
-    write_text_atomic(out / "report.html", render_html(results, title=args.title))
-    print(markdown)
-    print(f"wrote {out / 'report.md'} and {out / 'report.html'}", file=sys.stderr)
-    return 0
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser(
         "demo", help="run the embedded demo: a tiny English model adapted to Estonian",
@@ -115,16 +101,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     plan.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                       help="override a recipe value (as for run)")
     plan.set_defaults(func=cmd_plan)
-
-    report = sub.add_parser(
-        "report", help="tables and plots across models and runs (Markdown + static HTML)",
-        description="Collect evaluation results from run folders (their evaluate stage), "
-        "evaluate-stage folders or `langadapt eval` outputs, and render one Markdown report and "
-        "one self-contained HTML page (tables per task and perplexity; a bar chart per task "
-        "across models; a box plot of per-prompt scores). Models of several runs are named "
-        "RUN/MODEL.")
-    report.add_argument("runs", nargs="+", metavar="RUN_DIR",
-                        help="run folder, evaluate-stage folder, eval output folder or results.json")
-    report.add_argument("--out", metavar="DIR", help="where to write (default: FIRST_RUN/report)")
-    report.add_argument("--title", default="langadapt evaluation report", help="page title")
-    report.set_defaults(func=cmd_report)

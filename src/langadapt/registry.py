@@ -20,6 +20,7 @@ STAGE_CONFIGS = (
     "langadapt.train.stage:SftStage",
     "langadapt.lep.stage:LepStage",
     "langadapt.lep.stage:LepMergeStage",
+    "langadapt.lep.stage:LepCalibrateStage",
     "langadapt.evaluate.stage:EvaluateStage",
 )
 

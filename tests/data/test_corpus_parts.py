@@ -7,8 +7,8 @@ import json
 import random
 
 import pytest
-from conftest import PROJECT_ROOT, read_lines
 from pydantic import ValidationError
+from testlib import PROJECT_ROOT, read_lines
 
 from langadapt.data.corpus.documents import iter_corpus_documents
 from langadapt.data.corpus.filters import UrlSuffixFilter

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PROJECT_ROOT, read_lines
+from testlib import PROJECT_ROOT, read_lines
 
 from langadapt.data.corpus.documents import iter_corpus_documents, iter_corpus_texts
 from langadapt.data.corpus.pipeline import build_corpus

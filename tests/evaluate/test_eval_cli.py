@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import read_lines
+from testlib import read_lines
 
 from langadapt.cli import main
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_tiny_llama, read_lines
+from testlib import make_tiny_llama, read_lines
 
 from langadapt.errors import UserError
 from langadapt.evaluate.generation import (
@@ -124,5 +124,5 @@ def test_backend_registry(model, tiny_tokenizer, tiny_model_dir):
         load_backend("nope", "any")
     hf = load_backend("hf", str(tiny_model_dir), device="cpu", progress=False)
     assert len(hf.generate(["Tere"], SamplingParams(max_new_tokens=3))) == 1
-    with pytest.raises(UserError, match="cannot load model"):
-        load_backend("hf", str(tiny_model_dir / "missing"))
+    with pytest.raises(UserError, match="not a Hugging Face model directory"):
+        load_backend("hf", str(tiny_model_dir / "missing"))  # the safe loader's one-line error

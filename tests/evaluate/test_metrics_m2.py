@@ -225,3 +225,22 @@ def test_cli_score_gec_line_mismatch(shared_data, tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "1 lines" in err and "1692 sentences" in err
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    ("A 2 1|||R:VERB|||goes|||REQUIRED|||-NONE-|||0", "edit span 2 1 ends before it starts"),
+    ("A 1 7|||R:VERB|||goes|||REQUIRED|||-NONE-|||0", "edit span 1 7 is outside the sentence"),
+    ("A -2 0|||M:DET|||The|||REQUIRED|||-NONE-|||0", "edit span -2 0 is outside the sentence"),
+    ("A 4 4|||M:PUNCT|||!|||REQUIRED|||-NONE-|||0", "edit span 4 4 is outside the sentence"),
+])
+def test_edit_spans_outside_the_sentence_are_file_line_errors(tmp_path, capsys, edit, message):
+    # "He go ." has 3 tokens: offsets 0..3; an insertion at the end (3 3) is fine
+    gold, hyp = tmp_path / "gold.m2", tmp_path / "hyp.txt"
+    end_insertion = "A 3 3|||M:PUNCT|||!|||REQUIRED|||-NONE-|||0"
+    gold.write_text(f"S He go .\n{end_insertion}\n\nS He go .\n{edit}\n")
+    hyp.write_text("He goes .\nHe goes .\n")
+    with pytest.raises(UserError, match=rf"^{gold}:5: {message}"):
+        score_m2_files(gold, hyp)
+    assert main(["score", "gec", "--m2", str(gold), "--hyp", str(hyp)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"gold.m2:5: {message}" in err

@@ -11,7 +11,12 @@ import pytest
 
 from langadapt.cli import main
 from langadapt.errors import UserError
-from langadapt.evaluate.metrics.mt import bleu_chrf, comet_score, read_lines, score_mt_files
+from langadapt.evaluate.metrics.mt import (
+    bleu_chrf,
+    comet_score,
+    read_lines,
+    score_mt_files,
+)
 
 SACREBLEU = Path(sys.executable).with_name("sacrebleu")
 N_LINES = 200
@@ -97,3 +102,12 @@ def test_comet_without_package_is_a_clear_user_error():
         pytest.skip("unbabel-comet is installed here")
     with pytest.raises(UserError, match="unbabel-comet"):
         comet_score(["a"], ["b"], ["c"])
+
+
+def test_cli_unknown_bleu_tokenizer_names_the_option(tmp_path, capsys):
+    ref = tmp_path / "ref.txt"
+    ref.write_text("Tere .\n")
+    assert main(["score", "mt", "--ref", str(ref), "--hyp", str(ref), "--tokenize", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("langadapt: error: --tokenize bogus: unknown BLEU tokenizer; sacrebleu "
+                          "has none, zh, 13a") and err.count("\n") == 1

@@ -7,7 +7,12 @@ import json
 import pytest
 
 from langadapt.errors import UserError
-from langadapt.evaluate.metrics.squad import exact_match, normalize_answer, squad_scores, token_f1
+from langadapt.evaluate.metrics.squad import (
+    exact_match,
+    normalize_answer,
+    squad_scores,
+    token_f1,
+)
 
 
 def test_normalisation_articles_punctuation_case_and_unicode_quotes():

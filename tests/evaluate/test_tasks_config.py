@@ -69,6 +69,12 @@ def test_paths_defaults_and_modes(folder, shared_data):
     (("limit: 3", "limit: 0", 1), ":2: tasks.0.limit: Input should be greater than or equal to 1"),
     (("    limit: 5\n", "    limit: 5\n    tokenize_output: false\n", 1),
      ":14: tasks.2: tokenize_output: not used by mt tasks"),
+    (("    limit: 5\n", "    limit: 5\n    do_sample: true\n    temperature: .inf\n", 1),
+     ":14: tasks.2: temperature must be a finite number, got inf"),
+    (("    limit: 5\n", "    limit: 5\n    bleu_tokenize: bogus\n", 1),
+     ":14: tasks.2: bleu_tokenize: bogus: unknown BLEU tokenizer; sacrebleu has none, zh, 13a"),
+    (("    limit: 5\n", "    limit: 5\n    repetition_penalty: .nan\n", 1),
+     ":21: tasks.2.repetition_penalty: Input should be greater than 0"),
 ])
 def test_bad_tasks_file_is_one_line_naming_file_line_and_key(folder, change, message):
     path = write(folder, GOOD.replace(*change))

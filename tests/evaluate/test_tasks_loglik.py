@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_tiny_llama
+from testlib import make_tiny_llama
 
 from langadapt.evaluate.suite import TaskConfig
 from langadapt.evaluate.tasks import belebele, copa

@@ -9,10 +9,11 @@ exact answer of conversion (and overlap) is E_A·M1 and O_A·M2 on every non-spe
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from testlib import make_tiny_llama
 
 PROJECT = Path(__file__).resolve().parents[2]
 ET_TEXT = [PROJECT / "demo" / "data" / "et" / "ud_ewt.dev.txt"]
@@ -21,16 +22,6 @@ CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['cont
                  "{# synthetic-instruct #}")
 
 
-def _root_conftest():
-    """tests/conftest.py under its own name (``from conftest import`` is ambiguous here)."""
-    path = PROJECT / "tests" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("langadapt_tests_root_conftest_lep", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_tiny_llama = _root_conftest().make_tiny_llama
 
 
 @dataclass

@@ -23,7 +23,15 @@ REDUCED = [
     "stages.instructions.sources.1.limit=10",
     "stages.sft.training.max_steps=2",
     "stages.sft.training.batch_size=2",
+    "stages.instructions_en.sources.0.limit=10",
+    "stages.instruct.training.max_steps=2",
+    "stages.instruct.training.batch_size=2",
+    "stages.lep_calibrate.copy_examples=8",
+    "stages.lep_calibrate.max_new_tokens=8",
+    "stages.lep_calibrate.training.max_steps=2",
     "stages.evaluate.max_lines=40",
+    "stages.evaluate.chat.et.limit=3",
+    "stages.evaluate.chat.et.max_new_tokens=6",
     "stages.evaluate.tasks.0.limit=6",
     *[f"stages.evaluate.tasks.{i}.{key}" for i in (1, 2, 3) for key in ("limit=3",
                                                                        "max_new_tokens=6")],
@@ -39,7 +47,8 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
     assert main(["demo", "--out", str(out), *_overrides(REDUCED)]) == 0
     results = json.loads((out / "evaluate" / "results.json").read_text())
     models = results["models"]
-    assert set(models) == {"base", "pretrain", "sft", "vocab", "vocab_pretrain"}
+    assert set(models) == {"base", "pretrain", "sft", "vocab", "vocab_pretrain", "instruct", "lep",
+                           "lep_calibrate"}
     for entry in models.values():
         assert set(entry["perplexity"]) == {"et", "en"}
         assert all(v > 1 for v in entry["perplexity"].values())
@@ -48,6 +57,13 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
     assert "| base |" in capsys.readouterr().out
     # The extended vocabulary needs fewer tokens per Estonian word than the base's.
     assert models["vocab"]["tokens_per_word"]["et"] < models["base"]["tokens_per_word"]["et"]
+    # LEP: the propagated instruct model reads Estonian with the extended vocabulary
+    assert models["lep"]["tokens_per_word"]["et"] == models["vocab"]["tokens_per_word"]["et"]
+    assert models["lep"]["tokens_per_word"]["et"] < models["instruct"]["tokens_per_word"]["et"]
+    assert all(m["chat"]["et"]["prompts"] == 3 and 0 <= m["chat"]["et"]["eos_rate"] <= 1
+               for m in models.values())
+    lep = json.loads((out / "lep" / "manifest.json").read_text())["metrics"]
+    assert lep["mode"] == "conversion" and 0 <= lep["residual_input_embeddings"] < 1
     sft_data = json.loads((out / "sft" / "manifest.json").read_text())["metrics"]
     assert sft_data["conversations"] == 20 + 20 + 10
     from transformers import AutoTokenizer
@@ -55,7 +71,7 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
     sft_tokenizer = AutoTokenizer.from_pretrained(out / "sft" / "model")
     assert "<|assistant|>" in sft_tokenizer.chat_template
     report = (out / "evaluate" / "report.md").read_text()
-    assert report.count("| sft |") == 2  # the task table and the perplexity table
+    assert report.count("| sft |") == 3  # the task, perplexity and chat-turn tables
     assert "data:image/png;base64," in (out / "evaluate" / "report.html").read_text()
 
 

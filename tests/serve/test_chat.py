@@ -6,7 +6,8 @@ import io
 import subprocess
 import sys
 
-from conftest import make_tiny_llama
+from testlib import make_tiny_llama
+
 from langadapt.serve import chat
 from langadapt.serve.chat import SamplingOptions, chat_loop
 from langadapt.train.formats import ensure_chat_template

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import make_tiny_llama
+from testlib import make_tiny_llama
 
 from langadapt.train.packing import IGNORE_INDEX, pack_stream, pack_whole
 

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from testlib import make_tiny_llama
 
 
-def _root_conftest():
-    # tests/conftest.py under its own name (another conftest may be registered as `conftest`).
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("langadapt_tests_root_conftest_train", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-make_tiny_llama = _root_conftest().make_tiny_llama
 
 
 def text_lines(path: Path, limit: int | None = None, skip: int = 0) -> list[str]:

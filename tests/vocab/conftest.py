@@ -3,26 +3,10 @@ adapted outputs built once per session (small vocabularies so the whole group ru
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-
-
-def _root_conftest():
-    """tests/conftest.py under its own name: pytest may register this file as ``conftest`` too,
-    so ``from conftest import ...`` is ambiguous here."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("langadapt_tests_root_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_ROOT = _root_conftest()
-# Re-exported so test modules elsewhere that run `from conftest import make_tiny_llama` keep
-# working whichever conftest pytest registered last under that name.
-make_tiny_llama, read_lines, require = _ROOT.make_tiny_llama, _ROOT.read_lines, _ROOT.require
+from testlib import make_tiny_llama, require
 
 
 def shipped_text_files(shared_data: Path) -> list[Path]:

@@ -1,27 +1,46 @@
-"""`langadapt` commands of the evaluate group: ``eval``, ``score mt``, ``score gec`` (``report``).
+"""`langadapt` commands of the evaluate group: ``eval``, ``score mt``, ``score gec``, ``report``.
 
 Each command is added by one ``_add_<command>`` function called from ``register``; handlers import
-the metric modules (and through them sacrebleu) only when they run, so ``--help`` stays instant.
+the suite, the metric modules (and through them pydantic, sacrebleu, torch) only when they run,
+so ``--help`` stays instant. Every output path is checked before any work starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+from langadapt.artifacts import (
+    check_output,
+    check_output_file,
+    output_dir,
+    write_json_atomic,
+    write_text_atomic,
+)
+from langadapt.cli_options import add_overwrite_option
+from langadapt.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this group's commands to the top-level parser."""
     _add_eval(sub)
     _add_score(sub)
+    _add_report(sub)
+
+
+def _check_out_file(args: argparse.Namespace, inputs: Iterable[str | None]) -> None:
+    """The JSON ``--out FILE`` of a ``score`` command, checked before anything is scored."""
+    if args.out:
+        check_output_file(args.out, inputs=[i for i in inputs if i], overwrite=args.overwrite)
 
 
 def _emit(result: dict[str, Any], as_json: bool, out: str | None, lines: list[str]) -> None:
     if out:
-        from langadapt.artifacts import write_json_atomic
-
         write_json_atomic(out, result)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -33,7 +52,10 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print the result as one JSON object instead of text lines")
     parser.add_argument("--out", metavar="FILE",
-                        help="also write the JSON result to FILE (atomically)")
+                        help="also write the JSON result to FILE (atomically; its folder is "
+                             "created if needed)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace FILE if it exists (without it an existing FILE is refused)")
 
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
@@ -85,7 +107,14 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 
 def _score_mt(args: argparse.Namespace) -> int:
-    from langadapt.evaluate.metrics.mt import DEFAULT_COMET_MODEL, score_mt_files
+    from langadapt.evaluate.metrics.mt import (
+        DEFAULT_COMET_MODEL,
+        check_bleu_tokenizer,
+        score_mt_files,
+    )
+
+    check_bleu_tokenizer(args.tokenize)
+    _check_out_file(args, [*args.ref, args.hyp, args.src])
 
     comet_model = (args.comet_model or DEFAULT_COMET_MODEL) if args.comet else None
     result = score_mt_files(args.ref, args.hyp, tokenize=args.tokenize, lowercase=args.lowercase,
@@ -99,11 +128,11 @@ def _score_mt(args: argparse.Namespace) -> int:
 
 
 def _score_gec(args: argparse.Namespace) -> int:
-    from langadapt.errors import UserError
     from langadapt.evaluate.metrics.m2 import score_m2_files
 
     if args.beta <= 0 or args.max_unchanged_words < 0:
         raise UserError("--beta must be > 0 and --max-unchanged-words >= 0")
+    _check_out_file(args, [args.m2, args.hyp])
     score = score_m2_files(args.m2, args.hyp, beta=args.beta,
                            max_unchanged_words=args.max_unchanged_words)
     result = score.as_dict()
@@ -139,7 +168,9 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
                         help="task configs: a YAML list of tasks, or {defaults: ..., tasks: [...]}; "
                              "file paths in it are relative to the file")
     parser.add_argument("--out", required=True, metavar="DIR",
-                        help="output folder (created; files in it are replaced atomically)")
+                        help="output folder: created, and filled in one step when every task "
+                             "has run (checked before anything runs)")
+    add_overwrite_option(parser)
     parser.add_argument("--limit", type=int, metavar="N",
                         help="use only the first N examples of every split (overrides 'limit')")
     parser.add_argument("--name", metavar="NAME",
@@ -177,27 +208,63 @@ def _summary_rows(results: dict[str, Any]) -> list[str]:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from langadapt.errors import UserError
-    from langadapt.evaluate.suite import evaluate_model, load_tasks
+    from langadapt.evaluate.suite import ALL_FILE_KEYS, evaluate_model, load_tasks
 
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1")
     tasks = load_tasks(args.tasks)  # every config error surfaces before a model is loaded
     if args.limit is not None:
         tasks = [t.model_copy(update={"limit": args.limit}) for t in tasks]
+    inputs = [args.tasks, *(getattr(t, key) for t in tasks for key in ALL_FILE_KEYS)]
+    if not args.endpoint and Path(args.model).expanduser().exists():
+        inputs.append(args.model)
     runner = None
     if args.endpoint:
-        import os
-
         from langadapt.evaluate.endpoint import EndpointRunner
 
         key = os.environ.get(args.api_key_env) if args.api_key_env else None
         runner = EndpointRunner(args.endpoint, args.model, api_key=key, progress=args.progress)
-    results = evaluate_model(args.model, tasks, args.out, name=args.name, progress=args.progress,
-                             runner=runner, backend=args.backend)
+    # --out is checked here, before the model loads; nothing appears there until every task has
+    # run, and a failure leaves it as it was
+    with output_dir(args.out, inputs=inputs, overwrite=args.overwrite) as tmp:
+        results = evaluate_model(args.model, tasks, tmp, name=args.name, progress=args.progress,
+                                 runner=runner, backend=args.backend)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         print("\n".join(_summary_rows(results)))
-        print(f"results: {args.out}/results.json")
+        print(f"results: {Path(args.out) / 'results.json'}")
+    return 0
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser(
+        "report", help="tables and plots across models and runs (Markdown + static HTML)",
+        description="Collect evaluation results from run folders (their evaluate stage), "
+        "evaluate-stage folders or `langadapt eval` outputs, and render one Markdown report and "
+        "one self-contained HTML page (tables per task and perplexity; a bar chart per task "
+        "across models; a box plot of per-prompt scores). Models of several runs are named "
+        "RUN/MODEL.")
+    report.add_argument("runs", nargs="+", metavar="RUN_DIR",
+                        help="run folder, evaluate-stage folder, eval output folder or "
+                             "results.json")
+    report.add_argument("--out", metavar="DIR",
+                        help="where to write report.md and report.html, replacing earlier ones "
+                             "(default: FIRST_RUN/report)")
+    report.add_argument("--title", default="langadapt evaluation report", help="page title")
+    report.set_defaults(func=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from langadapt.evaluate.report import collect_results, render_html, render_markdown
+
+    out = Path(args.out) if args.out else Path(args.runs[0]) / "report"
+    # the report is regenerated in place (its two files only), so an existing folder is fine
+    check_output(out, overwrite=True)
+    results = collect_results(args.runs)
+    markdown = render_markdown(results)
+    write_text_atomic(out / "report.md", markdown)
+    write_text_atomic(out / "report.html", render_html(results, title=args.title))
+    print(markdown)
+    print(f"wrote {out / 'report.md'} and {out / 'report.html'}", file=sys.stderr)
     return 0

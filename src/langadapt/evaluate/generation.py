@@ -13,11 +13,14 @@ caller's order. With an attention mask and left padding, greedy output equals on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from langadapt.errors import UserError
+from langadapt.modeling import check_vocab_fits, load_causal_lm, load_tokenizer
 
 
 @dataclass(frozen=True)
@@ -34,19 +37,48 @@ class SamplingParams:
     stop: tuple[str, ...] = ()  # completions are cut before the first of these strings
     seed: int | None = None
 
-    def validate(self) -> SamplingParams:
+    def validate(self, names: Mapping[str, str] | None = None) -> SamplingParams:
+        """Raise one ``UserError`` for a setting generation would fail on (or silently misuse).
+
+        ``names`` renames fields in the message (``{"max_new_tokens": "--max-new-tokens"}``) so
+        it names the option or request field the user wrote.
+        """
+        def name(field_name: str) -> str:
+            return (names or {}).get(field_name, field_name)
+
+        for field_name in ("temperature", "top_p", "repetition_penalty"):
+            value = getattr(self, field_name)
+            if not math.isfinite(value):
+                raise UserError(f"{name(field_name)} must be a finite number, got {value}")
         if self.max_new_tokens < 1:
-            raise UserError(f"max_new_tokens must be at least 1, got {self.max_new_tokens}")
-        if self.do_sample and self.temperature <= 0:
-            raise UserError(f"sampling needs temperature > 0, got {self.temperature}")
+            raise UserError(f"{name('max_new_tokens')} must be at least 1, got "
+                            f"{self.max_new_tokens}")
+        if self.temperature < 0:
+            raise UserError(f"{name('temperature')} must be >= 0, got {self.temperature}")
+        if self.do_sample and self.temperature == 0:
+            raise UserError(f"sampling needs {name('temperature')} > 0, got {self.temperature}")
         if not 0 < self.top_p <= 1:
-            raise UserError(f"top_p must be in (0, 1], got {self.top_p}")
-        if self.num_beams < 1 or self.top_k < 0:
-            raise UserError(f"num_beams must be >= 1 and top_k >= 0, got {self.num_beams}, "
+            raise UserError(f"{name('top_p')} must be in (0, 1], got {self.top_p}")
+        if self.top_k < 0:
+            raise UserError(f"{name('top_k')} must be >= 0 (0: no top-k filtering), got "
                             f"{self.top_k}")
+        if self.num_beams < 1:
+            raise UserError(f"{name('num_beams')} must be at least 1, got {self.num_beams}")
         if self.repetition_penalty <= 0:
-            raise UserError(f"repetition_penalty must be > 0, got {self.repetition_penalty}")
+            raise UserError(f"{name('repetition_penalty')} must be > 0 (1: no penalty), got "
+                            f"{self.repetition_penalty}")
         return self
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        """The decoding arguments of ``model.generate`` (transformers) for these settings."""
+        kwargs: dict[str, Any] = {"max_new_tokens": self.max_new_tokens,
+                                  "do_sample": self.do_sample, "num_beams": self.num_beams,
+                                  "repetition_penalty": self.repetition_penalty}
+        if self.do_sample:
+            kwargs.update(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k)
+        else:  # neutralise sampling fields a checkpoint's generation_config may carry
+            kwargs.update(temperature=None, top_p=None, top_k=None)
+        return kwargs
 
 
 class GenerationBackend(Protocol):
@@ -68,6 +100,79 @@ def cut_at_stop(text: str, stop: Sequence[str]) -> str:
     return text[:cut]
 
 
+def stop_and_pad_ids(model: Any, tokenizer: Any) -> tuple[list[int], int]:
+    """End-of-sequence ids (the tokenizer's and the generation config's) and the padding id.
+
+    A tokenizer without a pad token pads with EOS; ids are checked with ``is None``, since 0 is a
+    valid pad id.
+    """
+    eos = tokenizer.eos_token_id
+    config_eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    eos_ids = {eos} if eos is not None else set()
+    eos_ids.update(config_eos if isinstance(config_eos, list) else [config_eos])
+    eos_ids = sorted(i for i in eos_ids if i is not None)
+    pad = tokenizer.pad_token_id
+    return eos_ids, pad if pad is not None else (eos_ids[0] if eos_ids else 0)
+
+
+def stream_generate(model: Any, tokenizer: Any, inputs: Mapping[str, Any],
+                    params: SamplingParams, usage: dict | None = None) -> Iterator[str]:
+    """Pieces of text as ``model.generate`` produces them (new text only, special tokens skipped).
+
+    ``inputs``: ``input_ids`` (one row) and optionally ``attention_mask``, already on the model's
+    device. Generation runs in a worker thread feeding a ``TextIteratorStreamer``. If it raises
+    (an invalid setting transformers rejects, NaN logits, out of memory, ...), the stream is ended
+    and the same exception is raised here, in the consumer, instead of leaving it waiting for
+    text that never comes. If the consumer stops early (closes the iterator, Ctrl-C, a client
+    that went away), generation is stopped at the next token and the worker is joined before
+    this returns, so a caller holding a lock never releases it under a running generation.
+    ``usage``, when given, receives ``prompt_tokens`` and ``completion_tokens`` at the end.
+    """
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+    params.validate()
+
+    class Cancelled(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):
+            return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
+                              device=input_ids.device)
+
+    cancel = threading.Event()
+    streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+    eos_ids, pad_id = stop_and_pad_ids(model, tokenizer)
+    kwargs = {**inputs, **params.generate_kwargs(), "pad_token_id": pad_id,
+              "eos_token_id": eos_ids or None, "streamer": streamer,
+              "stopping_criteria": StoppingCriteriaList([Cancelled()])}
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            with torch.inference_mode():
+                outcome["output"] = model.generate(**kwargs)
+        except BaseException as err:  # noqa: BLE001 (re-raised in the consumer below)
+            outcome["error"] = err
+        finally:
+            # transformers ends the stream on success; this ends it on failure too. A second
+            # stop signal after a normal end is harmless: iteration stops at the first.
+            streamer.text_queue.put(streamer.stop_signal)
+
+    if params.seed is not None:
+        torch.manual_seed(params.seed)
+    worker = threading.Thread(target=work, name="langadapt-generate", daemon=True)
+    worker.start()
+    try:
+        yield from streamer
+    finally:
+        cancel.set()  # a no-op after a normal end; stops a generation the consumer abandoned
+        worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    if usage is not None:
+        prompt = inputs["input_ids"].shape[1]
+        usage.update(prompt_tokens=prompt, completion_tokens=outcome["output"].shape[1] - prompt)
+
+
 class TransformersBackend:
     """Batched generation with a loaded HF causal LM and its tokenizer."""
 
@@ -80,27 +185,17 @@ class TransformersBackend:
         self.model, self.tokenizer = model, tokenizer
         self.batch_size, self.progress = batch_size, progress
         self.add_special_tokens = add_special_tokens
-        eos = tokenizer.eos_token_id
-        config_eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-        eos_ids = {eos} if eos is not None else set()
-        eos_ids.update(config_eos if isinstance(config_eos, list) else [config_eos])
-        self.eos_ids = sorted(i for i in eos_ids if i is not None)
-        pad = tokenizer.pad_token_id
-        self.pad_id = pad if pad is not None else (self.eos_ids[0] if self.eos_ids else 0)
+        self.eos_ids, self.pad_id = stop_and_pad_ids(model, tokenizer)
 
     @classmethod
     def from_pretrained(cls, name_or_path: str, dtype: str = "auto", device: str | None = None,
                         **options: Any) -> TransformersBackend:
-        """Load a hub id or local HF directory; ``device`` defaults to CUDA when available."""
+        """Load a hub id or local HF directory (``langadapt.modeling``'s safe loading policy);
+        ``device`` defaults to CUDA when available."""
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(name_or_path)
-            model = AutoModelForCausalLM.from_pretrained(name_or_path, dtype=dtype)
-        except (OSError, ValueError) as err:
-            first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise UserError(f"cannot load model {name_or_path!r}: {first_line}") from None
+        model, tokenizer = load_causal_lm(name_or_path, dtype), load_tokenizer(name_or_path)
+        check_vocab_fits(model, tokenizer, name_or_path)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         return cls(model.to(device).eval(), tokenizer, **options)
 
@@ -109,19 +204,8 @@ class TransformersBackend:
                 for p in prompts]
 
     def _generation_kwargs(self, params: SamplingParams) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "max_new_tokens": params.max_new_tokens,
-            "do_sample": params.do_sample,
-            "num_beams": params.num_beams,
-            "repetition_penalty": params.repetition_penalty,
-            "pad_token_id": self.pad_id,
-            "eos_token_id": self.eos_ids or None,
-        }
-        if params.do_sample:
-            kwargs.update(temperature=params.temperature, top_p=params.top_p, top_k=params.top_k)
-        else:  # neutralise sampling fields a checkpoint's generation_config may carry
-            kwargs.update(temperature=None, top_p=None, top_k=None)
-        return kwargs
+        return {**params.generate_kwargs(), "pad_token_id": self.pad_id,
+                "eos_token_id": self.eos_ids or None}
 
     def _decode(self, new_tokens: list[int], stop: Sequence[str]) -> str:
         for position, token in enumerate(new_tokens):
@@ -132,6 +216,10 @@ class TransformersBackend:
         return cut_at_stop(text, stop)
 
     def generate(self, prompts: Sequence[str], params: SamplingParams) -> list[str]:
+        return [self._decode(tokens, params.stop) for tokens in self.generate_tokens(prompts, params)]
+
+    def generate_tokens(self, prompts: Sequence[str], params: SamplingParams) -> list[list[int]]:
+        """The new token ids of each completion (up to and including an EOS), in prompt order."""
         import torch
         from tqdm.auto import tqdm
 
@@ -144,7 +232,7 @@ class TransformersBackend:
         kwargs = self._generation_kwargs(params)
         if params.seed is not None:
             torch.manual_seed(params.seed)
-        results: list[str] = [""] * len(prompts)
+        results: list[list[int]] = [[] for _ in prompts]
         batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         for batch in tqdm(batches, desc="generate", unit="batch", disable=not self.progress):
             width = max(len(encoded[i]) for i in batch)
@@ -156,7 +244,9 @@ class TransformersBackend:
                 output = self.model.generate(input_ids=input_ids, attention_mask=attention_mask,
                                              **kwargs)
             for row, index in enumerate(batch):
-                results[index] = self._decode(output[row, width:].tolist(), params.stop)
+                tokens = output[row, width:].tolist()
+                ends = [i for i, token in enumerate(tokens) if token in self.eos_ids]
+                results[index] = tokens[:ends[0] + 1] if ends else tokens  # drop the padding after EOS
         return results
 
 
@@ -197,4 +287,5 @@ def generate(model: Any, tokenizer: Any, prompts: Sequence[str], batch_size: int
 
 
 __all__ = ["GenerationBackend", "SamplingParams", "TransformersBackend", "available_backends",
-           "cut_at_stop", "generate", "load_backend", "register_backend"]
+           "cut_at_stop", "generate", "load_backend", "register_backend", "stop_and_pad_ids",
+           "stream_generate"]

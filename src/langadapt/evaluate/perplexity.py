@@ -8,20 +8,17 @@ bits per character does not, so it is what to compare across vocabularies.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from tqdm.auto import tqdm
 
 
-def read_eval_lines(path: Path, max_lines: int | None = None) -> list[str]:
-    lines = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()]
-    lines = [line for line in lines if line]
-    return lines[:max_lines] if max_lines else lines
-
-
 def score_texts(model, tokenizer, texts: list[str], block_size: int = 512, batch_size: int = 8,
                 desc: str = "perplexity") -> dict:
-    """Token-level perplexity, bits per character and the counts behind them."""
+    """Token-level perplexity, bits per character and the counts behind them.
+
+    ``texts``: one document each, e.g. ``langadapt.text.read_text_lines(path, max_lines)``.
+    """
+    # torch and the numpy-based packing load only when something is scored
     import torch
 
     from langadapt.train.inputs import document_tokens

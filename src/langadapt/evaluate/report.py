@@ -56,6 +56,19 @@ def perplexity_table(results: dict) -> str:
     return _table(head, rows)
 
 
+def chat_table(results: dict) -> str:
+    """One row per model: the share of chat-format answers that end their turn, per language."""
+    models = {n: m["chat"] for n, m in results["models"].items() if m.get("chat")}
+    langs = sorted({lang for chat in models.values() for lang in chat})
+    if not langs:
+        return ""
+    head = ["model"] + [f"ends turn {lang}" for lang in langs] + [f"new tokens {lang}" for lang in langs]
+    rows = [[name] + [f"{chat[lang]['eos_rate']:.0%}" if lang in chat else "-" for lang in langs]
+            + [f"{chat[lang]['mean_new_tokens']:.1f}" if lang in chat else "-" for lang in langs]
+            for name, chat in models.items()]
+    return _table(head, rows)
+
+
 def _task_names(models: dict) -> list[str]:
     names: list[str] = []
     for m in models.values():
@@ -102,6 +115,11 @@ def render_markdown(results: dict) -> str:
         "character compares across vocabularies. Tokens/word is the tokenizer's fertility on the "
         "same text (lower: fewer tokens per word, cheaper training and inference).\n\n"
         f"{perplexity_table(results)}\n")
+    chat = chat_table(results)
+    if chat:
+        parts.append("## Chat turns\n\nShare of held-out prompts, in each model's chat format, whose "
+                     "greedy answer ends its turn with EOS within the token budget, and the mean "
+                     f"answer length.\n\n{chat}\n")
     if sources:
         parts.append(f"Held-out files:\n{sources}\n")
     return "\n".join(parts)

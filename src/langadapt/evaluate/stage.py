@@ -1,7 +1,7 @@
 """The ``evaluate`` stage: score the base model and every produced model, write the report.
 
 ``results.json`` = ``{"models": {NAME: {"path": ..., "perplexity": {LANG: x}, "bits_per_char",
-"tokens_per_word", "tasks": {TASK: {...}}}}}`` with NAME ``base`` or the producing stage's name;
+"tokens_per_word", "chat": {LANG: {prompts, eos_rate, mean_new_tokens}}, "tasks": {TASK: {...}}}}}`` with NAME ``base`` or the producing stage's name;
 later evaluations add keys, never rename these. ``report.md`` and ``report.html`` render it.
 """
 
@@ -12,8 +12,13 @@ from typing import Literal
 from pydantic import Field
 
 from langadapt.artifacts import write_json_atomic, write_text_atomic
-from langadapt.evaluate.suite import TaskConfig
+from langadapt.evaluate.chat_probe import ChatProbe, turn_endings
+from langadapt.evaluate.perplexity import score_texts
+from langadapt.evaluate.report import render_html, render_markdown
+from langadapt.evaluate.suite import TaskConfig, evaluate_model
+from langadapt.modeling import load_model_and_tokenizer
 from langadapt.stage import BASE, InputPath, RunContext, StageConfig
+from langadapt.text import read_text_lines
 
 
 class EvaluateStage(StageConfig):
@@ -26,18 +31,16 @@ class EvaluateStage(StageConfig):
     batch_size: int = Field(8, ge=1)
     tasks: list[TaskConfig] = Field(default_factory=list,
                                     description="benchmark tasks, as in `langadapt eval --tasks`")
+    chat: dict[str, ChatProbe] = Field(
+        default_factory=dict, description="language code -> prompts from held-out text: the share "
+        "of greedy chat-format answers that end their turn with EOS")
     runner = "langadapt.evaluate.stage:run"
     produces = "report"
     reads = {"models": ("model",)}
 
 
 def run(cfg: EvaluateStage, ctx: RunContext) -> dict:
-    from langadapt.evaluate.perplexity import read_eval_lines, score_texts
-    from langadapt.evaluate.report import render_html, render_markdown
-    from langadapt.evaluate.suite import evaluate_model
-    from langadapt.modeling import load_model_and_tokenizer
-
-    texts = {lang: read_eval_lines(path, cfg.max_lines) for lang, path in cfg.perplexity.items()}
+    texts = {lang: read_text_lines(path, cfg.max_lines) for lang, path in cfg.perplexity.items()}
     results: dict = {"models": {}}
     for name in cfg.models:
         path = ctx.model_path(name)
@@ -49,6 +52,9 @@ def run(cfg: EvaluateStage, ctx: RunContext) -> dict:
             entry["perplexity"][lang] = round(scores["perplexity"], 4)
             entry["bits_per_char"][lang] = round(scores["bits_per_char"], 4)
             entry["tokens_per_word"][lang] = round(scores["tokens_per_word"], 4)
+        if cfg.chat:
+            entry["chat"] = {lang: turn_endings(model, tokenizer, probe, cfg.batch_size)
+                             for lang, probe in cfg.chat.items()}
         if cfg.tasks:
             entry["tasks"] = evaluate_model((model, tokenizer), cfg.tasks,
                                             ctx.work_dir / "tasks" / name, name=name)["tasks"]
@@ -59,6 +65,8 @@ def run(cfg: EvaluateStage, ctx: RunContext) -> dict:
     write_text_atomic(ctx.work_dir / "report.md", render_markdown(results))
     write_text_atomic(ctx.work_dir / "report.html", render_html(results))
     return {name: {"perplexity": m["perplexity"],
+                   **({"chat_eos_rate": {k: v["eos_rate"] for k, v in m["chat"].items()}}
+                      if "chat" in m else {}),
                    **({"tasks": {t: v.get("metrics", {}) for t, v in m["tasks"].items()}}
                       if "tasks" in m else {})}
             for name, m in results["models"].items()}

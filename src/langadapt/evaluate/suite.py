@@ -11,8 +11,10 @@ selection metric (min / max / mean / std) are kept. Nothing is written until eve
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,8 +28,19 @@ from pydantic import (
     model_validator,
 )
 
+from langadapt.artifacts import library_versions, sha256_json, write_json_atomic, write_text_atomic
 from langadapt.errors import UserError
+from langadapt.evaluate import perplexity
+from langadapt.evaluate.generation import SamplingParams, load_backend
+from langadapt.evaluate.judge import JudgeClient, judge_copa, judge_qa
+from langadapt.evaluate.metrics.mt import check_bleu_tokenizer
+from langadapt.evaluate.tasks import TASK_MODULES
+from langadapt.evaluate.tasks.base import ModelRunner, resolve_templates, spread
+from langadapt.evaluate.tasks.lm_eval_bridge import run_lm_eval
+from langadapt.evaluate.tasks.mt import language_fields
+from langadapt.modeling import load_model_and_tokenizer
 from langadapt.stage import InputPath
+from langadapt.text import read_text_lines
 from langadapt.yamlconfig import first_error, format_error, read_yaml
 
 TASK_TYPES = ("copa", "qa", "mt", "gec", "belebele", "perplexity", "lm_eval")
@@ -158,10 +171,14 @@ class TaskConfig(BaseModel):
         if self.type == "mt":
             if not (self.source_lang and self.target_lang):
                 raise ValueError("an mt task needs source_lang and target_lang (codes: en, et, ...)")
-            from langadapt.evaluate.tasks.mt import language_fields
-
             try:
                 language_fields(self.source_lang, self.target_lang)
+                check_bleu_tokenizer(self.bleu_tokenize, "bleu_tokenize:")
+            except UserError as err:
+                raise ValueError(str(err)) from None
+        if self.mode == "generate":  # the rule chat, serve and every backend apply
+            try:
+                self.sampling().validate()
             except UserError as err:
                 raise ValueError(str(err)) from None
         if self.select_by is not None and self.select_by not in SELECTABLE.get(self.type, ()):
@@ -173,8 +190,6 @@ class TaskConfig(BaseModel):
         return _templates(self.type, self.mode, self.prompts)
 
     def sampling(self) -> Any:
-        from langadapt.evaluate.generation import SamplingParams
-
         return SamplingParams(
             max_new_tokens=self.max_new_tokens or DEFAULT_MAX_NEW_TOKENS.get(self.type, 64),
             do_sample=self.do_sample, temperature=self.temperature, top_p=self.top_p,
@@ -191,21 +206,15 @@ class TaskConfig(BaseModel):
                                     "system": self.system, "batch_size": self.batch_size}
         if self.mode == "loglik":
             return {**settings, "loglik_norm": self.loglik_norm}
-        from dataclasses import asdict
-
         sampling = asdict(self.sampling())
         return {**settings, **sampling, "stop": list(sampling["stop"])}
 
 
 def _module(task_type: str) -> Any:
-    from langadapt.evaluate.tasks import TASK_MODULES
-
     return TASK_MODULES[task_type]
 
 
 def _templates(task_type: str, mode: str, prompts: list | None) -> list:
-    from langadapt.evaluate.tasks.base import resolve_templates
-
     module = _module(task_type)
     if mode not in module.SPECS:
         raise ValueError(f"mode {mode!r} is not available for {task_type} tasks")
@@ -281,9 +290,6 @@ def _mean_metrics(all_metrics: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run_task(runner: Any, cfg: TaskConfig) -> tuple[dict[str, Any], Any]:
     """One task's results entry and the ``SplitResult`` of the reported prompt on test."""
-    from langadapt.artifacts import sha256_json
-    from langadapt.evaluate.tasks.base import spread
-
     module = _module(cfg.type)
     templates = cfg.templates()
     select = cfg.select_by or module.PRIMARY
@@ -323,13 +329,11 @@ def run_task(runner: Any, cfg: TaskConfig) -> tuple[dict[str, Any], Any]:
 
 
 def run_perplexity(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
-    from langadapt.evaluate.perplexity import read_eval_lines, score_texts
-
-    lines = read_eval_lines(cfg.text, cfg.limit)
+    lines = read_text_lines(cfg.text, cfg.limit)
     if not lines:
         raise UserError(f"{cfg.text}: no non-empty lines to score")
-    metrics = score_texts(runner.model, runner.tokenizer, lines, cfg.block_size, cfg.batch_size,
-                          desc=cfg.name)
+    metrics = perplexity.score_texts(runner.model, runner.tokenizer, lines, cfg.block_size,
+                                     cfg.batch_size, desc=cfg.name)
     return {"type": cfg.type, "metrics": metrics, "selection": None, "select_by": None,
             "best_prompt": None, "prompts": {}, "spread": {}, "decoding": cfg.decoding(),
             "examples": {"test": len(lines)}, "files": _files(cfg), "versions": _versions(None)}
@@ -337,10 +341,6 @@ def run_perplexity(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
 
 def run_judge(cfg: TaskConfig, records: list[dict]) -> dict[str, Any]:
     """Judge metrics of the reported prompt's outputs (generative COPA, QA)."""
-    import os
-
-    from langadapt.evaluate.judge import JudgeClient, judge_copa, judge_qa
-
     if cfg.type == "copa" and cfg.mode != "generate":
         raise UserError(f"task {cfg.name}: a judge grades generated answers; set mode: generate")
     judge = cfg.judge
@@ -355,8 +355,6 @@ def run_judge(cfg: TaskConfig, records: list[dict]) -> dict[str, Any]:
 
 
 def run_harness(runner: Any, cfg: TaskConfig) -> dict[str, Any]:
-    from langadapt.evaluate.tasks.lm_eval_bridge import run_lm_eval
-
     out = run_lm_eval(runner.model, runner.tokenizer, cfg.lm_eval_tasks,
                       include_path=str(cfg.include_path) if cfg.include_path else None,
                       num_fewshot=cfg.num_fewshot, limit=cfg.limit, batch_size=cfg.batch_size,
@@ -372,8 +370,6 @@ def _files(cfg: TaskConfig) -> dict[str, str]:
 
 
 def _versions(prompts_sha: str | None) -> dict[str, str]:
-    from langadapt.artifacts import library_versions
-
     keep = ("langadapt", "torch", "transformers", "tokenizers", "sacrebleu")
     versions = {k: v for k, v in library_versions().items() if k in keep}
     return {**versions, "prompts_sha256": prompts_sha} if prompts_sha else versions
@@ -389,15 +385,11 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
     output a line), each atomically and only after every task has finished. ``runner`` replaces
     the model runner (tests, other backends). Returns the results dict.
     """
-    from langadapt.artifacts import write_json_atomic, write_text_atomic
-    from langadapt.evaluate.tasks.base import ModelRunner
-
     if runner is None:
         if isinstance(model, (str, Path)):
-            from langadapt.modeling import load_model_and_tokenizer
+            import torch
 
             loaded, tokenizer = load_model_and_tokenizer(str(model))
-            import torch
 
             if torch.cuda.is_available():  # a model given loaded stays where the caller put it
                 loaded = loaded.to("cuda")
@@ -405,8 +397,6 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
             loaded, tokenizer = model
         generator = None
         if backend != "hf":  # generation elsewhere (vLLM); log-likelihoods stay on the HF model
-            from langadapt.evaluate.generation import load_backend
-
             if backend == "vllm":
                 import langadapt.evaluate.vllm_backend  # noqa: F401  (registers the backend)
             generator = load_backend(backend, str(model))

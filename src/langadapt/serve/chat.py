@@ -7,54 +7,52 @@ Reads one user turn per line. On a terminal it shows a prompt and understands ``
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from langadapt.evaluate.generation import SamplingParams, stream_generate
 
 
 @dataclass
 class SamplingOptions:
+    """Chat sampling settings (Llammas paper defaults); temperature 0 means greedy decoding."""
+
     temperature: float = 0.6
     top_p: float = 0.9
+    top_k: int = 0  # 0: no top-k filtering
     repetition_penalty: float = 1.2
     max_new_tokens: int = 256
     seed: int | None = None
 
+    def params(self, names: Mapping[str, str] | None = None) -> SamplingParams:
+        """The validated ``SamplingParams`` (one ``UserError``; ``names`` renames fields in it)."""
+        greedy = self.temperature == 0
+        return SamplingParams(
+            max_new_tokens=self.max_new_tokens, do_sample=not greedy,
+            temperature=1.0 if greedy else self.temperature, top_p=self.top_p, top_k=self.top_k,
+            repetition_penalty=self.repetition_penalty, seed=self.seed).validate(names)
+
     def generate_kwargs(self) -> dict:
-        greedy = self.temperature <= 0
-        kwargs = {"max_new_tokens": self.max_new_tokens,
-                  "repetition_penalty": self.repetition_penalty, "do_sample": not greedy}
-        if not greedy:
-            kwargs.update(temperature=self.temperature, top_p=self.top_p)
-        return kwargs
+        return self.params().generate_kwargs()
+
+
+def chat_inputs(model, tokenizer, messages: list[dict]) -> dict:
+    """``messages`` in the model's chat template, ready for the assistant's turn, on its device."""
+    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
+                                           return_dict=True, return_tensors="pt")
+    return {k: v.to(model.device) for k, v in inputs.items()}
 
 
 def generate_stream(model, tokenizer, messages: list[dict], options: SamplingOptions,
                     usage: dict | None = None) -> Iterator[str]:
     """Pieces of the assistant's next turn, as the model produces them.
 
-    ``usage``, when given, receives ``prompt_tokens`` and ``completion_tokens`` at the end.
+    Settings are checked at the call; a generation that fails raises from the iteration (see
+    ``evaluate.generation.stream_generate``). ``usage``, when given, receives ``prompt_tokens``
+    and ``completion_tokens`` at the end.
     """
-    import torch
-    from transformers import TextIteratorStreamer
-
-    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
-                                           return_dict=True, return_tensors="pt")
-    inputs = {k: v.to(model.device) for k, v in inputs.items()}
-    streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-    if options.seed is not None:
-        torch.manual_seed(options.seed)
-    kwargs = {**inputs, **options.generate_kwargs(), "streamer": streamer,
-              "pad_token_id": tokenizer.pad_token_id or tokenizer.eos_token_id}
-    result: dict = {}
-    worker = threading.Thread(target=lambda: result.update(out=model.generate(**kwargs)),
-                              daemon=True)
-    worker.start()
-    yield from streamer
-    worker.join()
-    if usage is not None and "out" in result:
-        prompt = inputs["input_ids"].shape[1]
-        usage.update(prompt_tokens=prompt, completion_tokens=result["out"].shape[1] - prompt)
+    params = options.params()
+    return stream_generate(model, tokenizer, chat_inputs(model, tokenizer, messages), params, usage)
 
 
 def stream_reply(model, tokenizer, messages: list[dict], options: SamplingOptions, out=sys.stdout

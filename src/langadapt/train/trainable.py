@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from langadapt.errors import UserError
 
@@ -47,6 +47,20 @@ class LoraSettings(BaseModel):
     train_embeddings: Literal["auto", "yes", "no"] = Field(
         "auto", description="train embeddings + LM head in full: auto = when the vocabulary grew")
     quantize_4bit: bool = Field(False, description="QLoRA: load the base in 4 bit (GPU only)")
+    layers: list[int] | None = Field(
+        None, description="adapt only these transformer layers (negative: from the end, e.g. "
+        "0,-1 = first and last); default: every layer")
+
+    @field_validator("layers", mode="before")
+    @classmethod
+    def _layers_from_text(cls, value):
+        # The CLI passes "0,-1" as one string.
+        if isinstance(value, str):
+            try:
+                return [int(part) for part in value.split(",") if part.strip()]
+            except ValueError:
+                raise ValueError(f"expected comma-separated layer indices, got {value!r}") from None
+        return value
 
 
 def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | None = None):
@@ -176,9 +190,15 @@ def _wrap_lora(model, settings: LoraSettings, model_dir):
         head = model.get_output_embeddings()
         head_name = next((n for n, m in model.named_modules() if m is head), None)
         to_save = sorted({n.rsplit(".", 1)[-1] for n in names | ({head_name} if head_name else set())})
+    target_modules, layers = settings.target_modules, None
+    if settings.layers is not None:
+        layers = _layer_indices(model, settings.layers)
+        if target_modules == "all-linear":  # PEFT takes layer indices only with a list of names
+            target_modules = _linear_module_names(model)
     config = LoraConfig(
         r=settings.r, lora_alpha=settings.alpha, lora_dropout=settings.dropout,
-        target_modules=settings.target_modules, modules_to_save=to_save, task_type="CAUSAL_LM",
+        target_modules=target_modules, modules_to_save=to_save, task_type="CAUSAL_LM",
+        layers_to_transform=layers,
         ensure_weight_tying=bool(to_save) and bool(getattr(model.config, "tie_word_embeddings", False)),
     )
     if getattr(model, "is_loaded_in_4bit", False):
@@ -186,6 +206,29 @@ def _wrap_lora(model, settings: LoraSettings, model_dir):
 
         model = prepare_model_for_kbit_training(model)
     return get_peft_model(model, config)
+
+
+def _layer_indices(model, layers: list[int]) -> list[int]:
+    """``layers`` as sorted non-negative indices (negative ones count from the last layer)."""
+    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    count = getattr(config, "num_hidden_layers", None)
+    if not layers:
+        raise UserError("lora.layers: give at least one layer index (or leave it unset: all layers)")
+    if count is None:
+        raise UserError("lora.layers: the model's config has no num_hidden_layers")
+    bad = [i for i in layers if not -count <= i < count]
+    if bad:
+        raise UserError(f"lora.layers: {bad[0]} is not a layer of this {count}-layer model")
+    return sorted({i % count for i in layers})
+
+
+def _linear_module_names(model) -> list[str]:
+    """Short names of the linear layers, the LM head excepted (what PEFT's all-linear means)."""
+    import torch
+
+    head = model.get_output_embeddings()
+    return sorted({name.rsplit(".", 1)[-1] for name, module in model.named_modules()
+                   if isinstance(module, torch.nn.Linear) and module is not head})
 
 
 def parameter_counts(model) -> dict[str, int]:

@@ -120,6 +120,11 @@ def _parse_block(block: list[tuple[int, str]], path: str | Path) -> list[M2Sente
             raise located(path, f"malformed M2 edit line {line[:60]!r}", number) from None
         if etype == NOOP_TYPE:
             start = end = -1
+        elif start > end:
+            raise located(path, f"edit span {start} {end} ends before it starts", number)
+        elif start < 0 or end > len(tokens):
+            raise located(path, f"edit span {start} {end} is outside the sentence (token offsets "
+                          f"0 to {len(tokens)})", number)
         corrections = tuple(c.strip() if c != "-NONE-" else "" for c in fields[2].split("||"))
         annotations.setdefault(annotator, []).append(
             GoldEdit(start, end, " ".join(tokens[start:end]), corrections, etype))

@@ -26,6 +26,15 @@ COMET_INSTALL_HINT = (
 )
 
 
+def check_bleu_tokenizer(name: str | None, option: str = "--tokenize") -> None:
+    """Refuse a BLEU tokenizer sacrebleu does not have, naming the option that chose it."""
+    from sacrebleu.metrics.bleu import BLEU
+
+    if name is not None and name not in BLEU.TOKENIZERS:
+        raise UserError(f"{option} {name}: unknown BLEU tokenizer; sacrebleu has "
+                        f"{', '.join(BLEU.TOKENIZERS)}")
+
+
 def read_lines(path: str | Path) -> list[str]:
     """Lines of a text file as sacrebleu reads them (``\\n`` separated, right-stripped)."""
     try:

@@ -4,7 +4,9 @@ A task (``copa``, ``qa``, ``mt``, ``gec``, ``belebele``) is a module with ``load
 native file format read into examples) and ``score`` (one prompt template on one split, returning
 a ``SplitResult``). Templates are package data (``prompts/<task>.yaml``), written for langadapt in
 English and Estonian; a task config may name them or give its own inline. All model calls go
-through ``ModelRunner`` so tests (and other backends) can replace it.
+through ``ModelRunner`` so tests (and other backends) can replace it. The model-level numerics
+live below this module: ``evaluate.generation`` (completions) and ``tasks.loglik``
+(log-likelihoods); neither imports a task, so the tasks' shared code here can use both.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from langadapt.errors import UserError
+from langadapt.evaluate.generation import TransformersBackend
+from langadapt.evaluate.tasks.loglik import choose, continuation_logliks
+from langadapt.train.formats import LLAMMAS_CHAT_TEMPLATE, alpaca_prompt
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 FORMATS = ("chat", "alpaca", "plain")
@@ -88,8 +95,6 @@ def _check_template(template: Template, spec: TemplateSpec) -> Template:
 @cache
 def builtin_templates(task_type: str, mode: str) -> dict[str, Template]:
     """The shipped templates of one task type and mode, by name."""
-    import yaml
-
     path = PROMPTS_DIR / f"{task_type}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     templates = {}
@@ -146,8 +151,6 @@ def wrap_prompt(tokenizer: Any, text: str, fmt: str, system: str | None = None) 
     The tokenizer is not modified: a template-less tokenizer is rendered with the Llammas
     template passed explicitly, so evaluating a model never changes the object the caller holds.
     """
-    from langadapt.train.formats import LLAMMAS_CHAT_TEMPLATE, alpaca_prompt
-
     if fmt == "plain":
         return f"{system}\n\n{text}" if system else text
     if fmt == "alpaca":
@@ -179,8 +182,6 @@ class ModelRunner:
 
     def generate(self, prompts: Sequence[str], fmt: str, params: Any, batch_size: int) -> list[str]:
         """Completions of already rendered ``prompts`` under ``SamplingParams``."""
-        from langadapt.evaluate.generation import TransformersBackend
-
         if self.generator is not None and params.num_beams == 1:
             return self.generator.generate(list(prompts), params)
         backend = TransformersBackend(self.model, self.tokenizer, batch_size=batch_size,
@@ -191,12 +192,35 @@ class ModelRunner:
     def logliks(self, contexts: Sequence[str], continuations: Sequence[str], fmt: str,
                 batch_size: int) -> list[float]:
         """Sum of log-probabilities of each continuation given its rendered context."""
-        from langadapt.evaluate.tasks.loglik import continuation_logliks
-
         return continuation_logliks(self.model, self.tokenizer, contexts, continuations,
                                     batch_size=batch_size,
                                     add_special_tokens=self.add_special_tokens(fmt),
                                     progress=self.progress)
+
+
+def score_choices(runner: Any, cfg: Any, contexts: Sequence[str], answers: Sequence[str],
+                  labels: Sequence[int], n_choices: int) -> SplitResult:
+    """Accuracy of picking the most likely of ``n_choices`` answers per example (COPA, Belebele).
+
+    ``contexts``/``answers`` hold ``n_choices`` consecutive pairs per example; ``cfg.loglik_norm``
+    (``total`` or ``per_char``) says which choice rule gives ``accuracy``; both are reported.
+    """
+    scores = runner.logliks(contexts, answers, cfg.format, cfg.batch_size)
+    correct = {"total": 0, "per_char": 0}
+    records = []
+    for k, label in enumerate(labels):
+        span = slice(n_choices * k, n_choices * (k + 1))
+        picked = choose(scores[span], answers[span])
+        for norm in correct:
+            correct[norm] += picked[norm] == label
+        pred = picked[cfg.loglik_norm]
+        records.append({"label": label, "loglik": scores[span], "pred": pred,
+                        "correct": pred == label})
+    n = len(labels)
+    metrics = {"accuracy": correct[cfg.loglik_norm] / n, "accuracy_total": correct["total"] / n,
+               "accuracy_per_char": correct["per_char"] / n,
+               "scoring": f"loglik, {cfg.loglik_norm}", "examples": n}
+    return SplitResult(metrics, None, records)
 
 
 def spread(values: Sequence[float]) -> dict[str, float]:

@@ -17,8 +17,8 @@ from langadapt.evaluate.tasks.base import (
     SplitResult,
     Template,
     TemplateSpec,
+    score_choices,
 )
-from langadapt.evaluate.tasks.loglik import score_choices
 
 TASK_TYPE = "belebele"
 MODES = ("loglik",)

@@ -20,8 +20,9 @@ from langadapt.evaluate.tasks.base import (
     SplitResult,
     Template,
     TemplateSpec,
+    score_choices,
 )
-from langadapt.evaluate.tasks.loglik import score_choices
+from langadapt.jsonl import iter_jsonl
 
 TASK_TYPE = "copa"
 MODES = ("loglik", "generate")
@@ -37,8 +38,6 @@ _REQUIRED = ("premise", "choice1", "choice2", "question", "label")
 
 def read_copa(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     """COPA JSONL: ``premise``, ``choice1``, ``choice2``, ``question`` (cause|effect), ``label``."""
-    from langadapt.jsonl import iter_jsonl
-
     examples = []
     for number, row in iter_jsonl(path):
         missing = [k for k in _REQUIRED if k not in row]

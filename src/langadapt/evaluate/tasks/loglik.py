@@ -5,6 +5,7 @@ The continuation's tokens are found by tokenising the context and the whole stri
 scored exactly as the tokenizer splits the full text, with no separately tokenised piece (which
 would gain a SentencePiece word-start marker it never has in running text). Sequences are
 right-padded and sorted by length; only the continuation positions are put through log-softmax.
+Model numerics only: turning scores into a task result is ``tasks.base.score_choices``.
 """
 
 from __future__ import annotations
@@ -72,30 +73,3 @@ def choose(scores: Sequence[float], answers: Sequence[str]) -> dict[str, int]:
     per_char = [s / max(1, len(a)) for s, a in zip(scores, answers)]
     return {"total": max(range(len(scores)), key=lambda i: scores[i]),
             "per_char": max(range(len(per_char)), key=lambda i: per_char[i])}
-
-
-def score_choices(runner: Any, cfg: Any, contexts: Sequence[str], answers: Sequence[str],
-                  labels: Sequence[int], n_choices: int) -> Any:
-    """Accuracy of picking the most likely of ``n_choices`` answers per example.
-
-    ``contexts``/``answers`` hold ``n_choices`` consecutive pairs per example; ``cfg.loglik_norm``
-    (``total`` or ``per_char``) says which choice rule gives ``accuracy``; both are reported.
-    """
-    from langadapt.evaluate.tasks.base import SplitResult
-
-    scores = runner.logliks(contexts, answers, cfg.format, cfg.batch_size)
-    correct = {"total": 0, "per_char": 0}
-    records = []
-    for k, label in enumerate(labels):
-        span = slice(n_choices * k, n_choices * (k + 1))
-        picked = choose(scores[span], answers[span])
-        for norm in correct:
-            correct[norm] += picked[norm] == label
-        pred = picked[cfg.loglik_norm]
-        records.append({"label": label, "loglik": scores[span], "pred": pred,
-                        "correct": pred == label})
-    n = len(labels)
-    metrics = {"accuracy": correct[cfg.loglik_norm] / n, "accuracy_total": correct["total"] / n,
-               "accuracy_per_char": correct["per_char"] / n,
-               "scoring": f"loglik, {cfg.loglik_norm}", "examples": n}
-    return SplitResult(metrics, None, records)

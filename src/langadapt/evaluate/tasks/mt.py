@@ -3,9 +3,8 @@
 Prompts name the languages: English names and the Estonian case forms of
 ``langadapt/data/bitext/prompts/languages.yaml`` (the same names the training-data templates use).
 Lines that were saved CSV-style (a whole line in quotes, inner quotes doubled, as in some FLORES
-exports) are
-unquoted when ``fix_csv_quotes`` is on, so a reference does not carry quoting the model cannot
-know about.
+exports) are unquoted (``langadapt.text.unquote_csv``) when ``fix_csv_quotes`` is on, so a
+reference does not carry quoting the model cannot know about.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from langadapt.data.bitext.translation_tasks import load_language_names, placeholders
 from langadapt.errors import UserError
 from langadapt.evaluate.metrics.mt import bleu_chrf, read_lines
 from langadapt.evaluate.tasks.base import (
@@ -22,6 +22,7 @@ from langadapt.evaluate.tasks.base import (
     TemplateSpec,
     first_line,
 )
+from langadapt.text import unquote_csv
 
 TASK_TYPE = "mt"
 MODES = ("generate",)
@@ -30,15 +31,6 @@ _FORMS = ("language", "genitive", "elative", "illative", "inessive", "adjective"
           "adjective_genitive")
 SPECS = {"generate": TemplateSpec(("text",), frozenset(
     {"text"} | {f"{role}_{form}" for role in ("source", "target") for form in _FORMS}))}
-
-
-def unquote_csv(line: str) -> str:
-    """``"a ""b"" c"`` -> ``a "b" c`` when the whole line is one CSV-quoted field, else ``line``."""
-    if len(line) >= 2 and line[0] == line[-1] == '"':
-        inner = line[1:-1]
-        if '""' in inner and '"' not in inner.replace('""', ""):
-            return inner.replace('""', '"')
-    return line
 
 
 def read_segments(path: Path, limit: int | None, fix_csv_quotes: bool) -> list[str]:
@@ -64,11 +56,6 @@ def load_split(cfg: Any, split: str) -> list[dict[str, str]] | None:
 
 
 def language_fields(source_lang: str, target_lang: str) -> dict[str, str]:
-    from langadapt.data.bitext.translation_tasks import (
-        load_language_names,
-        placeholders,
-    )
-
     names = load_language_names()
     return {**placeholders(source_lang, "source", names),
             **placeholders(target_lang, "target", names)}

@@ -21,6 +21,7 @@ from langadapt.evaluate.tasks.base import (
     TemplateSpec,
     first_line,
 )
+from langadapt.jsonl import iter_jsonl
 
 TASK_TYPE = "qa"
 MODES = ("generate",)
@@ -65,8 +66,6 @@ def read_qa(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
                     if ex:
                         examples.append(ex)
     else:
-        from langadapt.jsonl import iter_jsonl
-
         for number, row in iter_jsonl(path):
             ex = _example(row, None, "")
             if ex is None and not ("question" in row and "context" in row):
