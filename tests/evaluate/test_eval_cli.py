@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from testlib import read_lines
+from testlib import read_lines, require
 
 from langadapt.cli import main
 
@@ -44,6 +44,9 @@ tasks:
 
 @pytest.fixture()
 def tasks_file(shared_data, tmp_path):
+    # the task list covers every type: QA and Belebele files only ../shared/data has
+    require(shared_data / "qa" / "estqa_fewshot_5.jsonl")
+    require(shared_data / "belebele" / "belebele-est_Latn-dev.csv")
     (tmp_path / "data").symlink_to(shared_data)
     path = tmp_path / "tasks.yaml"
     path.write_text(TASKS, encoding="utf-8")

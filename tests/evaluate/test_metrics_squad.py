@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from testlib import require
+
 import json
 
 import pytest
@@ -44,7 +46,7 @@ def test_max_over_golds_and_corpus_mean():
 
 def test_shipped_estqa_answers(shared_data):
     rows = [json.loads(line) for line in
-            (shared_data / "qa" / "estqa_fewshot_5.jsonl").read_text(encoding="utf-8").splitlines()]
+            require(shared_data / "qa" / "estqa_fewshot_5.jsonl").read_text(encoding="utf-8").splitlines()]
     golds = [[a["text"] for a in row["answers"]] for row in rows]
     # the gold text with extra punctuation and case is still an exact match
     predictions = [f"„{g[0].upper()}“." for g in golds]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from testlib import make_tiny_llama
+from testlib import make_tiny_llama, require
 
 from langadapt.evaluate.suite import TaskConfig
 from langadapt.evaluate.tasks import belebele, copa
@@ -53,7 +53,7 @@ def test_copa_loglik_equals_hand_computed(model, tiny_tokenizer, shared_data):
 
 
 def test_belebele_loglik_per_char_and_letters(model, tiny_tokenizer, shared_data):
-    path = shared_data / "belebele" / "belebele-est_Latn-dev.csv"
+    path = require(shared_data / "belebele" / "belebele-est_Latn-dev.csv")
     cfg = _cfg("belebele", path, limit=3, format="plain", loglik_norm="per_char", batch_size=4)
     examples = belebele.load_split(cfg, "test")
     assert [len(ex["answers"]) for ex in examples] == [4, 4, 4]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from testlib import require
+
 import csv
 import json
 
@@ -95,7 +97,7 @@ def test_mt_unquotes_csv_style_lines(shared_data):
 
 
 def test_qa_reads_squad_json_and_jsonl_alike(shared_data, tmp_path):
-    jsonl = shared_data / "qa" / "estqa_fewshot_5.jsonl"
+    jsonl = require(shared_data / "qa" / "estqa_fewshot_5.jsonl")
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     squad = {"version": "1.1", "data": [{"title": r["title"], "paragraphs": [
         {"context": r["context"], "qas": [{"id": r["id"], "question": r["question"],
@@ -114,7 +116,7 @@ def test_qa_reads_squad_json_and_jsonl_alike(shared_data, tmp_path):
 
 
 def test_belebele_reader_checks_answer_numbers(shared_data, tmp_path):
-    path = shared_data / "belebele" / "belebele-est_Latn-test.csv"
+    path = require(shared_data / "belebele" / "belebele-est_Latn-test.csv")
     examples = belebele.read_belebele(path)
     assert len(examples) == 122 and {ex["label"] for ex in examples} == {0, 1, 2, 3}
     with open(path, encoding="utf-8", newline="") as handle:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from testlib import require
+
 import json
 
 import pytest
@@ -29,7 +31,7 @@ class ScriptedRunner:
 
 @pytest.fixture()
 def qa_splits(shared_data, tmp_path):
-    lines = (shared_data / "qa" / "estqa_fewshot_5.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = require(shared_data / "qa" / "estqa_fewshot_5.jsonl").read_text(encoding="utf-8").splitlines()
     (tmp_path / "dev.jsonl").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
     (tmp_path / "test.jsonl").write_text("\n".join(lines[2:]) + "\n", encoding="utf-8")
     rows = [json.loads(line) for line in lines]

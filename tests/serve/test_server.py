@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from testlib import make_tiny_llama
+from testlib import make_tiny_llama, require
 
 from langadapt.evaluate.judge import JudgeClient, judge_qa_predictions, parse_verdict
 from langadapt.serve.server import create_app
@@ -234,7 +234,7 @@ def test_eval_task_with_a_judge_adds_judge_metrics(server_url, tmp_path, tiny_mo
     monkeypatch.setenv("JUDGE_KEY", "secret")
     tasks = tmp_path / "tasks.yaml"
     tasks.write_text(
-        f"- name: estqa\n  type: qa\n  test: {shared_data / 'qa/estqa_fewshot_5.jsonl'}\n"
+        f"- name: estqa\n  type: qa\n  test: {require(shared_data / 'qa/estqa_fewshot_5.jsonl')}\n"
         f"  prompts: [en-context-question]\n  max_new_tokens: 4\n"
         f"  judge: {{base_url: '{server_url}', model: tiny, api_key_env: JUDGE_KEY}}\n")
     results = evaluate_model(tiny_model_dir, load_tasks(tasks), tmp_path / "out")
