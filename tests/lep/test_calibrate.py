@@ -202,13 +202,13 @@ def test_stage_overlays_paper_defaults_and_runs(four_layers, tmp_path):
 def test_assistant_mask_without_generation_marks():
     from transformers import AutoTokenizer
 
-    from langadapt.lep.calibrate import assistant_tokens
+    from langadapt.train.formats import tokenize_conversation
 
     tok = AutoTokenizer.from_pretrained(DEMO_MODEL)
     tok.chat_template = CHAT_TEMPLATE  # ChatML-like, no {% generation %}
     messages = [{"role": "user", "content": "Tere!"}, {"role": "assistant", "content": "Tere tulemast."},
                 {"role": "user", "content": "Aitäh."}, {"role": "assistant", "content": "Palun."}]
-    ids, mask = assistant_tokens(tok, messages)
+    ids, mask = tokenize_conversation(tok, messages)
     trained = tok.decode([i for i, m in zip(ids, mask) if m])
     assert trained == "Tere tulemast.<|im_end|>\nPalun.<|im_end|>\n"
 

@@ -239,58 +239,21 @@ def filter_answers(prompts: list[list[dict]], answers: list[str], lang: str,
 # training rows
 
 
-def _template_ids(tokenizer, messages: list[dict], generation_prompt: bool) -> list[int]:
-    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True,
-                                            add_generation_prompt=generation_prompt)
-    return list(encoded["input_ids"])
-
-
-def assistant_tokens(tokenizer, messages: list[dict]) -> tuple[list[int], list[bool]]:
-    """Token ids of a conversation and, per token, whether it is an assistant token (trained).
-
-    Uses the template's ``{% generation %}`` marks when it has them; otherwise each assistant
-    turn is the span between the rendering of the turns before it (with the generation prompt)
-    and the rendering up to and including it, both checked to be token prefixes of the whole.
-    """
-    from langadapt.train.formats import tokenize_conversation
-
-    if "{% generation %}" in (getattr(tokenizer, "chat_template", None) or ""):
-        return tokenize_conversation(tokenizer, messages)
-    ids = _template_ids(tokenizer, messages, False)
-    mask = [False] * len(ids)
-    for k, message in enumerate(messages):
-        if message["role"] != "assistant":
-            continue
-        start = _template_ids(tokenizer, messages[:k], True) if k else []
-        end = _template_ids(tokenizer, messages[:k + 1], False)
-        if ids[:len(start)] != start or ids[:len(end)] != end or len(end) <= len(start):
-            raise UserError("the chat template does not render a conversation as the prefix of "
-                            "its continuation, so assistant tokens cannot be found; give the "
-                            "model a chat template with {% generation %} marks")
-        mask[len(start):len(end)] = [True] * (len(end) - len(start))
-    return ids, mask
-
-
-def conversation_rows(tokenizer, conversations: list[list[dict]], block_size: int):
-    from langadapt.train.inputs import pad_id
-    from langadapt.train.packing import pack_whole
-
-    encoded = [assistant_tokens(tokenizer, messages) for messages in conversations]
-    return pack_whole([ids for ids, _ in encoded], block_size, pad_id(tokenizer),
-                      label_mask=[mask for _, mask in encoded])
-
-
 def train_conversations(model_ref: str, conversations: list[list[dict]],
                         training: TrainingConfig, work_dir: Path, seed: int,
                         resume: bool) -> dict:
     """LoRA (or any mode) training of ``model_ref`` on ``conversations``; ``work_dir/model``."""
     from langadapt.train.engine import train_on_rows
     from langadapt.train.formats import ensure_chat_template
+    from langadapt.train.inputs import conversation_rows
     from langadapt.train.trainable import load_for_training
 
     model, tokenizer = load_for_training(model_ref, training.trainable, training.lora)
     ensure_chat_template(tokenizer)  # a model without one gets (and keeps) the Llammas template
-    rows = conversation_rows(tokenizer, conversations, training.block_size)
+    try:  # released templates without {% generation %} marks are read by prefixes (formats.py)
+        rows = conversation_rows(tokenizer, conversations, training.block_size)
+    except ValueError as err:
+        raise UserError(f"{model_ref}: {err}") from None
     try:
         metrics = train_on_rows(model, tokenizer, rows, training, work_dir, seed=seed,
                                 model_dir=model_ref, resume=resume)

@@ -71,8 +71,14 @@ def ensure_chat_template(tokenizer, template: str | None = None, override: bool 
 def tokenize_conversation(tokenizer, messages: list[dict]) -> tuple[list[int], list[bool]]:
     """Token ids of a whole conversation and, per token, whether it is trained (assistant text).
 
-    Raises ValueError when the template marks no assistant token (nothing to learn from).
+    Uses the template's ``{% generation %}`` marks when it has them. Released instruct templates
+    (Llama 3, ChatML) usually lack them: then each assistant turn is the span between the rendering
+    of the turns before it (with the generation prompt) and the rendering up to and including it,
+    both checked to be token prefixes of the whole. Raises ValueError when no assistant token is
+    found (nothing to learn from) or the template does not render prefixes.
     """
+    if "{% generation %}" not in (getattr(tokenizer, "chat_template", None) or ""):
+        return _tokenize_by_prefixes(tokenizer, messages)
     encoded = tokenizer.apply_chat_template(
         messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
     )
@@ -80,4 +86,28 @@ def tokenize_conversation(tokenizer, messages: list[dict]) -> tuple[list[int], l
     mask = [bool(m) for m in encoded["assistant_masks"]]
     if not any(mask):
         raise ValueError("the chat template marks no assistant tokens ({% generation %} missing?)")
+    return ids, mask
+
+
+def _template_ids(tokenizer, messages: list[dict], generation_prompt: bool) -> list[int]:
+    encoded = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True,
+                                            add_generation_prompt=generation_prompt)
+    return list(encoded["input_ids"])
+
+
+def _tokenize_by_prefixes(tokenizer, messages: list[dict]) -> tuple[list[int], list[bool]]:
+    ids = _template_ids(tokenizer, messages, False)
+    mask = [False] * len(ids)
+    for k, message in enumerate(messages):
+        if message["role"] != "assistant":
+            continue
+        start = _template_ids(tokenizer, messages[:k], True) if k else []
+        end = _template_ids(tokenizer, messages[:k + 1], False)
+        if ids[:len(start)] != start or ids[:len(end)] != end or len(end) <= len(start):
+            raise ValueError("the chat template does not render a conversation as the prefix of "
+                             "its continuation, so assistant tokens cannot be found; give the "
+                             "model a chat template with {% generation %} marks")
+        mask[len(start):len(end)] = [True] * (len(end) - len(start))
+    if not any(mask):
+        raise ValueError("the conversation has no assistant tokens to learn from")
     return ids, mask
