@@ -8,7 +8,11 @@ bare clone would).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -53,3 +57,17 @@ def make_tiny_llama(tokenizer, hidden: int = 32, layers: int = 2, seed: int = 0,
         **overrides,
     )
     return LlamaForCausalLM(config).eval()
+
+
+@contextlib.contextmanager
+def local_api(handler) -> Iterator[str]:
+    """A stand-in HTTP API on 127.0.0.1 (``handler``: a ``BaseHTTPRequestHandler`` class) in a
+    background thread; yields its ``/v1`` base URL and shuts it down afterwards."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()

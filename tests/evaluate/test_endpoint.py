@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from testlib import local_api
 
 from langadapt.cli import main
 from langadapt.errors import UserError
@@ -42,12 +42,9 @@ class FakeAPI(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def endpoint():
-    server = HTTPServer(("127.0.0.1", 0), FakeAPI)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     FakeAPI.seen, FakeAPI.completions = [], True
-    yield f"http://127.0.0.1:{server.server_port}/v1"
-    server.shutdown()
+    with local_api(FakeAPI) as url:
+        yield url
 
 
 def run(endpoint: str, fmt: str, params: SamplingParams, system: str | None = None) -> list[str]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from testlib import local_api
 
 from langadapt.errors import UserError
 from langadapt.evaluate.judge import JudgeClient, judge_copa_predictions
@@ -34,12 +34,9 @@ class FakeJudge(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def endpoint():
-    server = HTTPServer(("127.0.0.1", 0), FakeJudge)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     FakeJudge.asked = []
-    yield f"http://127.0.0.1:{server.server_port}/v1"
-    server.shutdown()
+    with local_api(FakeJudge) as url:
+        yield url
 
 
 def test_judge_resolves_unclassified_answers_and_caches(endpoint, tmp_path):

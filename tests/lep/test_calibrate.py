@@ -4,12 +4,12 @@ LoRA on the first and last layers + embeddings + head, merged into a plain model
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from lep_helpers import CHAT_TEMPLATE, PROJECT, load_tensors, make_tiny_llama
+from testlib import local_api
 
 DEMO_MODEL = PROJECT / "demo" / "base-model"
 SEED_TASKS = PROJECT / "demo" / "data" / "instructions" / "alpaca_est_seed_tasks.jsonl"
@@ -153,12 +153,8 @@ class _StubServer(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _StubServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with local_api(_StubServer) as url:
+        yield url
 
 
 def test_served_teacher_and_judge(run_cli, endpoint, four_layers, prompts_file, tmp_path):
