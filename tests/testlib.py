@@ -71,3 +71,18 @@ def local_api(handler) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fail_forward_at_step(model, monkeypatch, step: int = 3) -> dict:
+    """Make ``model.forward`` raise (NaN logits, simulated) on its ``step``-th call, as a GPU
+    failure mid-generation would; returns the call counter."""
+    real, calls = model.forward, {"n": 0}
+
+    def forward(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == step:
+            raise FloatingPointError("NaN logits (simulated)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", forward)
+    return calls

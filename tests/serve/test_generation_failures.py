@@ -7,7 +7,7 @@ import io
 import threading
 
 import pytest
-from testlib import make_tiny_llama
+from testlib import fail_forward_at_step, make_tiny_llama
 
 from langadapt.cli import main
 from langadapt.errors import UserError
@@ -68,16 +68,7 @@ def test_a_failure_inside_transformers_reaches_the_consumer(model, tiny_tokenize
 
 
 def test_a_failure_mid_stream_ends_the_stream_with_the_error(model, tiny_tokenizer, monkeypatch):
-    real = model.forward
-    calls = {"n": 0}
-
-    def fails_on_third_step(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise FloatingPointError("NaN logits (simulated)")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(model, "forward", fails_on_third_step)
+    calls = fail_forward_at_step(model, monkeypatch, 3)
     options = SamplingOptions(temperature=0, repetition_penalty=1.0, max_new_tokens=10)
     _, error = consume(lambda: generate_stream(model, tiny_tokenizer, TURN, options))
     assert isinstance(error, FloatingPointError) and calls["n"] == 3

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from testlib import make_tiny_llama, require
+from testlib import fail_forward_at_step, make_tiny_llama, require
 
 from langadapt.evaluate.judge import JudgeClient, judge_qa_predictions, parse_verdict
 from langadapt.serve.server import create_app
@@ -130,16 +130,7 @@ def test_a_failed_generation_is_500_and_the_next_request_is_served(client, model
 
 
 def test_a_failure_mid_stream_ends_the_stream_with_an_error_event(client, model, monkeypatch):
-    real = model.forward
-    calls = {"n": 0}
-
-    def fails_on_third_step(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise FloatingPointError("NaN logits (simulated)")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(model, "forward", fails_on_third_step)
+    fail_forward_at_step(model, monkeypatch, 3)
     request = {**GREEDY, "repetition_penalty": 1.0, "max_tokens": 8, "stream": True}
 
     def read_stream():
