@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from langadapt.errors import UserError
-from langadapt.modeling import check_vocab_fits, load_causal_lm, load_tokenizer
+from langadapt.modeling import load_model_and_tokenizer
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,11 @@ def stream_generate(model: Any, tokenizer: Any, inputs: Mapping[str, Any],
     ``usage``, when given, receives ``prompt_tokens`` and ``completion_tokens`` at the end.
     """
     import torch
-    from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+    from transformers import (
+        StoppingCriteria,
+        StoppingCriteriaList,
+        TextIteratorStreamer,
+    )
 
     params.validate()
 
@@ -194,8 +198,7 @@ class TransformersBackend:
         ``device`` defaults to CUDA when available."""
         import torch
 
-        model, tokenizer = load_causal_lm(name_or_path, dtype), load_tokenizer(name_or_path)
-        check_vocab_fits(model, tokenizer, name_or_path)
+        model, tokenizer = load_model_and_tokenizer(name_or_path, dtype)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         return cls(model.to(device).eval(), tokenizer, **options)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from langadapt.evaluate.suite import JudgeConfig
 from langadapt.stage import BASE, InputPath, RunContext, StageConfig
 from langadapt.train.engine import TrainingConfig
 
@@ -109,15 +110,9 @@ def tuning_training(**overrides: Any) -> TrainingConfig:
     return TrainingConfig(**deep_merge(TUNING_DEFAULTS, overrides))
 
 
-class CalibrationJudge(BaseModel):
-    """An OpenAI-compatible endpoint grading each teacher answer 1-5."""
+class CalibrationJudge(JudgeConfig):
+    """The evaluation judge's endpoint settings, grading each teacher answer 1-5."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    base_url: str = Field(description="e.g. http://127.0.0.1:8000/v1")
-    model: str
-    api_key_env: str | None = Field(None, description="environment variable holding the key")
-    cache: str | None = Field(None, description="sqlite file caching every grade")
     min_score: float = Field(4.0, ge=1, le=5, description="answers graded below are dropped")
 
 
