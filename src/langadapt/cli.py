@@ -16,6 +16,7 @@ import sys
 
 from langadapt import __version__
 from langadapt.errors import UserError
+from langadapt.devices import DEVICE
 from langadapt.modeling import LOADING
 
 # OS errors that come from the machine, not from a bug: disk full, quota, read-only, permission.
@@ -62,6 +63,22 @@ def quiet_progress_bars() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
+def take_device_option(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--device X`` / ``--device=X`` anywhere on the line, removed (a global option, like the
+    loading flags, so every command that loads a model honours it)."""
+    rest, device, i = [], None, 0
+    while i < len(argv):
+        if argv[i] == "--device" and i + 1 < len(argv):
+            device, i = argv[i + 1], i + 2
+            continue
+        if argv[i].startswith("--device="):
+            device = argv[i].split("=", 1)[1]
+        else:
+            rest.append(argv[i])
+        i += 1
+    return rest, device
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="langadapt",
@@ -73,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"langadapt {__version__}")
     for flag, what in LOADING_FLAGS.items():  # accepted anywhere on the line (see main)
         parser.add_argument(flag, action="store_true", help=what)
+    parser.add_argument("--device", metavar="DEVICE",
+                        help="where models run for inference: cpu, cuda, cuda:N, mps (default: "
+                             "CUDA when present, else CPU; also LANGADAPT_DEVICE); any command")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_GROUPS:
@@ -87,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     LOADING.allow_pickle = "--allow-pickle" in argv
     LOADING.trust_remote_code = "--trust-remote-code" in argv
     argv = [a for a in argv if a not in LOADING_FLAGS]
+    argv, DEVICE.requested = take_device_option(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

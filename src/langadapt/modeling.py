@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from langadapt.devices import inference_dtype, pick_device
 from langadapt.errors import UserError
 
 
@@ -71,8 +72,9 @@ def load_tokenizer(ref: str):
 
 
 def load_causal_lm(ref: str, dtype: str = "auto", **extra: Any):
-    """A causal LM in eval mode: ``auto`` = float32 on CPU, the checkpoint's dtype on GPU;
-    ``stored`` = the checkpoint's dtype everywhere; or a torch dtype."""
+    """A causal LM in eval mode, on the CPU: ``auto`` = float32 on a CPU-only machine, the
+    inference dtype of the GPU (``devices.inference_dtype``) otherwise; ``stored`` = the
+    checkpoint's dtype; or a torch dtype. ``load_model_and_tokenizer`` also places it."""
     import torch
     from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM
@@ -82,7 +84,7 @@ def load_causal_lm(ref: str, dtype: str = "auto", **extra: Any):
     if path.is_dir() and not (path / "config.json").is_file():
         raise UserError(f"{ref}: no config.json, so this folder holds no model (a tokenizer only?)")
     if dtype == "auto":
-        dtype = None if torch.cuda.is_available() else torch.float32
+        dtype = inference_dtype(pick_device())
     elif dtype == "stored":
         dtype = "auto"
     name, options = pretrained_kwargs(ref)
@@ -120,11 +122,18 @@ def load_config(ref: str):
         raise UserError(f"{ref}: cannot load model config: {str(err).splitlines()[0]}") from None
 
 
-def load_model_and_tokenizer(ref: str, dtype: str = "auto"):
-    """Model and tokenizer, checked to belong together before the weights are read."""
+def load_model_and_tokenizer(ref: str, dtype: str = "auto", device: str | None = "auto"):
+    """Model and tokenizer, checked to belong together before the weights are read. The model
+    goes to ``device`` (``auto``: ``devices.pick_device()``, honouring ``--device``; ``None``:
+    stays on the CPU, for callers that place it themselves, like training)."""
     tokenizer = load_tokenizer(ref)
     if Path(ref).expanduser().is_dir() and (Path(ref).expanduser() / "config.json").is_file():
         check_vocab_fits(load_config(ref), tokenizer, ref)
+    target = None if device is None else pick_device(None if device == "auto" else device)
+    if dtype == "auto" and target is not None:
+        dtype = inference_dtype(target)
     model = load_causal_lm(ref, dtype=dtype)
     check_vocab_fits(model, tokenizer, ref)
+    if target is not None and target.type != "cpu":
+        model = model.to(target)
     return model, tokenizer

@@ -89,7 +89,7 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
         name, options = pretrained_kwargs(model_ref)
         model = AutoModelForCausalLM.from_pretrained(name, quantization_config=quant, **options)
         return model, load_tokenizer(model_ref)
-    model, tokenizer = load_model_and_tokenizer(model_ref, dtype=torch.float32)
+    model, tokenizer = load_model_and_tokenizer(model_ref, dtype=torch.float32, device=None)
     return model.train(), tokenizer
 
 
