@@ -25,6 +25,13 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps opusfilter==3.3.1 iso639-lang ruamel.yaml
 	touch $(TEST_STAMP)
 
+# Every benchmark's baseline (TRL, opusfilter, rouge-score, ...): the `bench` extra plus the test
+# environment (opusfilter goes in without its dependencies, as for the tests).
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
 install: $(STAMP)
 
 test: $(TEST_STAMP)
@@ -32,6 +39,13 @@ test: $(TEST_STAMP)
 
 test-all: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+
+# One JSON line per benchmark on stdout (progress and logs on stderr). Some take minutes.
+benchmarks: $(BENCH_STAMP)
+	@set -e; for script in benchmarks/*.py; do \
+		echo "== $$script" >&2; \
+		$(BIN)/python $$script | tail -n 1; \
+	done
 
 demo: $(STAMP)
 	$(BIN)/langadapt demo

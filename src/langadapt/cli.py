@@ -15,8 +15,8 @@ import os
 import sys
 
 from langadapt import __version__
-from langadapt.errors import UserError
 from langadapt.devices import DEVICE
+from langadapt.errors import UserError
 from langadapt.modeling import LOADING
 
 # OS errors that come from the machine, not from a bug: disk full, quota, read-only, permission.
@@ -79,6 +79,16 @@ def take_device_option(argv: list[str]) -> tuple[list[str], str | None]:
     return rest, device
 
 
+def refuse_launcher(command: str) -> None:
+    """``langadapt run`` under ``accelerate launch`` would make every rank run every stage and
+    rename the same folders: training stages launch their own workers instead."""
+    if command in ("run", "demo") and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise UserError(f"`langadapt {command}` must not run under accelerate launch / torchrun "
+                        "(each rank would run every stage); run it as one process and give the "
+                        "training stages `launch: {num_processes: N, config: FILE}` (or a "
+                        "recipe-level launch:)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="langadapt",
@@ -111,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        refuse_launcher(args.command)
         result = args.func(args)
     except UserError as err:
         print(f"langadapt: error: {err}", file=sys.stderr)

@@ -68,3 +68,17 @@ def inference_dtype(device):
 def model_device(model):
     """The device a loaded model's inputs must go to (its first parameter's)."""
     return next(model.parameters()).device
+
+
+def training_attention() -> str:
+    """``flash_attention_2`` on a CUDA GPU with flash-attn installed — packed rows then run as
+    variable-length sequences (cu_seqlens from the position resets), no padding computed, no
+    mask materialised — else PyTorch's ``sdpa`` (a block-diagonal mask derived from the same
+    position resets)."""
+    import importlib.util
+
+    import torch
+
+    if torch.cuda.is_available() and importlib.util.find_spec("flash_attn") is not None:
+        return "flash_attention_2"
+    return "sdpa"

@@ -75,7 +75,6 @@ def load_causal_lm(ref: str, dtype: str = "auto", **extra: Any):
     """A causal LM in eval mode, on the CPU: ``auto`` = float32 on a CPU-only machine, the
     inference dtype of the GPU (``devices.inference_dtype``) otherwise; ``stored`` = the
     checkpoint's dtype; or a torch dtype. ``load_model_and_tokenizer`` also places it."""
-    import torch
     from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM
 
@@ -122,7 +121,8 @@ def load_config(ref: str):
         raise UserError(f"{ref}: cannot load model config: {str(err).splitlines()[0]}") from None
 
 
-def load_model_and_tokenizer(ref: str, dtype: str = "auto", device: str | None = "auto"):
+def load_model_and_tokenizer(ref: str, dtype: str = "auto", device: str | None = "auto",
+                             **extra: Any):
     """Model and tokenizer, checked to belong together before the weights are read. The model
     goes to ``device`` (``auto``: ``devices.pick_device()``, honouring ``--device``; ``None``:
     stays on the CPU, for callers that place it themselves, like training)."""
@@ -132,7 +132,7 @@ def load_model_and_tokenizer(ref: str, dtype: str = "auto", device: str | None =
     target = None if device is None else pick_device(None if device == "auto" else device)
     if dtype == "auto" and target is not None:
         dtype = inference_dtype(target)
-    model = load_causal_lm(ref, dtype=dtype)
+    model = load_causal_lm(ref, dtype=dtype, **extra)
     check_vocab_fits(model, tokenizer, ref)
     if target is not None and target.type != "cpu":
         model = model.to(target)

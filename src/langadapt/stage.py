@@ -26,6 +26,7 @@ BASE = "base"  # the name recipes use for the recipe's base model
 ARTEFACTS = {
     "model": "model/: an HF model directory (tokenizer included)",
     "corpus": "corpus/ shards of documents {text, lang, source}",
+    "tokens": "tokens/: token shards (BOS text EOS per document) for one tokenizer",
     "bitext": "pairs.jsonl: sentence pairs {src, tgt, src_lang, tgt_lang, source}",
     "conversations": "conversations.jsonl: {messages, source, lang}",
     "report": "results.json and report files",
@@ -85,6 +86,7 @@ class RunContext:
     base_model: str  # path or hub id of the recipe's base model
     seed: int
     stage_name: str = ""
+    launch: Any = None  # the recipe-level LaunchConfig, a training stage's default
 
     def stage_dir(self, name: str) -> Path:
         """The finished folder of an earlier stage."""

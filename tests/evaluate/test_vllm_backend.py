@@ -36,11 +36,11 @@ def fake_vllm(monkeypatch):
     return calls
 
 
-def test_sampling_settings_map_to_vllm(fake_vllm):
+def test_sampling_settings_map_to_vllm(fake_vllm, tiny_model_dir):
     from langadapt.evaluate.vllm_backend import VllmBackend
 
-    backend = VllmBackend("some/model", gpu_memory_utilization=0.5)
-    assert fake_vllm["engine"]["model"] == "some/model"
+    backend = VllmBackend(str(tiny_model_dir), gpu_memory_utilization=0.5)
+    assert fake_vllm["engine"]["model"] == str(tiny_model_dir)
     out = backend.generate(["a", "b"], SamplingParams(max_new_tokens=7, stop=(" STOP",)))
     assert out == ["Tere maailm.", "Tere maailm."]
     assert fake_vllm["sampling"] == {"max_tokens": 7, "temperature": 0.0, "top_p": 1.0,
@@ -64,4 +64,11 @@ def test_eval_with_the_vllm_backend_uses_it_for_generation(fake_vllm, tiny_model
         f"target_lang: et, prompts: [en-translate], limit: 2}}\n")
     evaluate_model(tiny_model_dir, load_tasks(tasks), tmp_path / "out", backend="vllm")
     assert (tmp_path / "out" / "mt.hyp.txt").read_text() == "Tere maailm. STOP ignored\n" * 2
-    assert len(fake_vllm["prompts"]) == 2 and "<|assistant|>" in fake_vllm["prompts"][0]
+    assert len(fake_vllm["prompts"]) == 2
+    # vLLM gets token ids, not text: given text it would put its own BOS before the template's
+    from langadapt.modeling import load_tokenizer
+
+    tok = load_tokenizer(str(tiny_model_dir))
+    ids = fake_vllm["prompts"][0]["prompt_token_ids"]
+    assert "<|assistant|>" in tok.decode(ids)
+    assert tok.bos_token_id is not None and ids.count(tok.bos_token_id) == 1 and ids[0] == tok.bos_token_id

@@ -9,8 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 from train_helpers import save_tiny_model
+
+from langadapt.data.tokens.pipeline import tokenize_corpus
 
 # Trains 10 steps (about 1.7 epochs, so the resume crosses an epoch boundary) with dropout on,
 # so RNG state matters; optionally SIGKILLs itself in the middle of step 7, after checkpoint 4.
@@ -20,9 +23,11 @@ from pathlib import Path
 from transformers import TrainerCallback
 from langadapt.modeling import load_model_and_tokenizer
 from langadapt.train.engine import TrainingConfig, train_on_rows
-from langadapt.train.inputs import document_rows, read_texts
+from langadapt.data.tokens.shards import TokenShards
+from langadapt.train.inputs import document_rows, pad_id, read_texts
+from langadapt.train.streaming import TokenWindows
 
-model_dir, text, work, kill_at = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+model_dir, data, work, kill_at = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 
 class KillAt(TrainerCallback):
     def on_step_begin(self, args, state, control, **kwargs):
@@ -30,7 +35,8 @@ class KillAt(TrainerCallback):
             os.kill(os.getpid(), signal.SIGKILL)
 
 model, tok = load_model_and_tokenizer(model_dir)
-rows = document_rows(tok, read_texts(text), 32)
+rows = (TokenWindows(TokenShards(data), 32, pad_id(tok)) if data.is_dir()  # streamed from shards
+        else document_rows(tok, read_texts(data), 32))
 cfg = TrainingConfig(block_size=32, batch_size=4, grad_accum=2, max_steps=10, lr=5e-3,
                      lr_end=5e-4, warmup_ratio=0.1, weight_decay=0.01, save_steps=4,
                      logging_steps=1)
@@ -54,14 +60,25 @@ def _weights(model_dir: Path) -> dict:
     return load_file(str(model_dir / "model.safetensors"))
 
 
-# three interpreter start-ups with torch + transformers: about a minute, in the default suite
-def test_sigkill_then_resume_matches_uninterrupted_run(tiny_tokenizer, tmp_path, shared_data):
+# three interpreter start-ups with torch + transformers: about a minute each. The streamed path
+# (pretraining's: rows read from token shards) runs in the default suite; the in-memory one (SFT
+# rows, small pretraining files) resumes through the same Trainer machinery and runs as slow.
+@pytest.mark.parametrize("path", ["streamed", pytest.param("in_memory", marks=pytest.mark.slow)])
+def test_sigkill_then_resume_matches_uninterrupted_run(tiny_tokenizer, tmp_path, shared_data,
+                                                       path):
     model = save_tiny_model(tiny_tokenizer, tmp_path / "tiny", attention_dropout=0.2)
     script = tmp_path / "train.py"
     script.write_text(SCRIPT)
-    text = tmp_path / "et.txt"
     lines = (shared_data / "et" / "ud_ewt.dev.txt").read_text(encoding="utf-8").splitlines()[:30]
+    text = tmp_path / "et.txt"
     text.write_text("\n".join(lines), encoding="utf-8")
+    if path == "streamed":
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "corpus.jsonl").write_text("".join(
+            json.dumps({"text": line, "lang": "et"}) + "\n" for line in lines), encoding="utf-8")
+        tokenize_corpus(corpus, str(model), tmp_path / "tokens")
+        text = tmp_path / "tokens"
     reference = _launch(script, model, text, tmp_path / "reference", kill_at=-1)
     killed = _launch(script, model, text, tmp_path / "run", kill_at=6)
     ref_out, ref_err = reference.communicate(timeout=300)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from train_helpers import (
     save_tiny_model,
@@ -87,3 +88,41 @@ def test_mixture_must_name_a_data_stage(tmp_path, shared_data, tiny_tokenizer):
                 "training": TRAIN}})
     with pytest.raises(UserError, match="genral"):
         run_recipe(load_recipe(path), tmp_path / "run")
+
+
+def test_sft_validates_on_what_its_data_stages_held_out(tmp_path, shared_data, tiny_tokenizer):
+    path = _recipe(tmp_path, shared_data, tiny_tokenizer, {
+        "sft": {"type": "sft", "model": "base", "data": ["mt", "general"], "training": TRAIN},
+    })
+    data = yaml.safe_load(path.read_text())
+    data["stages"]["mt"]["validation"] = 0.25  # 2 of the 8 conversations held out
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    manifests = run_recipe(load_recipe(path), tmp_path / "run")
+    metrics = manifests["sft"]["metrics"]
+    assert set(metrics["validation_loss"]) == {"mt"}  # general held nothing out
+    assert metrics["conversations_per_source"] == {"mt": 6, "general": 6}
+    assert len(metrics["validation_history"]) == 2  # evaluated at both checkpoints
+
+
+def test_warmup_in_steps(tmp_path, shared_data, tiny_tokenizer):
+    """LEP warms up for 100 steps, not a share of them: warmup_steps is honoured exactly."""
+    from transformers import TrainerCallback
+
+    from langadapt.modeling import load_model_and_tokenizer
+    from langadapt.train.engine import TrainingConfig, train_on_rows
+    from langadapt.train.inputs import document_rows
+
+    rates = []
+
+    class Rates(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if logs and "learning_rate" in logs:
+                rates.append(logs["learning_rate"])
+
+    model, tok = load_model_and_tokenizer(str(save_tiny_model(tiny_tokenizer, tmp_path / "m")))
+    rows = document_rows(tok, text_lines(shared_data / "et" / "ud_ewt.dev.txt", 40), 64)
+    cfg = TrainingConfig(block_size=64, batch_size=2, max_steps=4, lr=1e-3, scheduler="constant",
+                         warmup_steps=2, warmup_ratio=0.25, save_steps=100, logging_steps=1)
+    train_on_rows(model, tok, rows, cfg, tmp_path / "work", callbacks=[Rates()])
+    # the rate each step used: 2 warmup steps (0, then half), not the ratio's one
+    assert rates == pytest.approx([0.0, 5e-4, 1e-3, 1e-3])

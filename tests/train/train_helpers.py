@@ -8,9 +8,6 @@ from pathlib import Path
 from testlib import make_tiny_llama
 
 
-
-
-
 def text_lines(path: Path, limit: int | None = None, skip: int = 0) -> list[str]:
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     return lines[skip:skip + limit] if limit else lines[skip:]

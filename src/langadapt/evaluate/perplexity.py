@@ -21,6 +21,7 @@ def score_texts(model, tokenizer, texts: list[str], block_size: int = 512, batch
     # torch and the numpy-based packing load only when something is scored
     import torch
 
+    from langadapt.devices import model_device
     from langadapt.train.inputs import document_tokens
     from langadapt.train.packing import pack_whole
 
@@ -29,14 +30,15 @@ def score_texts(model, tokenizer, texts: list[str], block_size: int = 512, batch
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     rows = pack_whole(docs, block, pad)
     total_nll, total_tokens = 0.0, 0
+    device = model_device(model)
     use_cache = model.config.use_cache
     model.config.use_cache = False  # packed rows are isolated only without a KV cache
     try:
         with torch.no_grad():
             for start in tqdm(range(0, len(rows), batch_size), desc=desc, leave=False):
-                ids = torch.from_numpy(rows.input_ids[start:start + batch_size])
-                labels = torch.from_numpy(rows.labels[start:start + batch_size])
-                pos = torch.from_numpy(rows.position_ids[start:start + batch_size])
+                ids = torch.from_numpy(rows.input_ids[start:start + batch_size]).to(device)
+                labels = torch.from_numpy(rows.labels[start:start + batch_size]).to(device)
+                pos = torch.from_numpy(rows.position_ids[start:start + batch_size]).to(device)
                 logits = model(input_ids=ids, position_ids=pos, use_cache=False).logits.float()
                 targets = labels[:, 1:]
                 nll = torch.nn.functional.cross_entropy(

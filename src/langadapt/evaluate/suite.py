@@ -28,7 +28,12 @@ from pydantic import (
     model_validator,
 )
 
-from langadapt.artifacts import library_versions, sha256_json, write_json_atomic, write_text_atomic
+from langadapt.artifacts import (
+    library_versions,
+    sha256_json,
+    write_json_atomic,
+    write_text_atomic,
+)
 from langadapt.errors import UserError
 from langadapt.evaluate import perplexity
 from langadapt.evaluate.generation import SamplingParams, load_backend
@@ -386,14 +391,9 @@ def evaluate_model(model: str | Path | tuple[Any, Any], tasks: list[TaskConfig],
     the model runner (tests, other backends). Returns the results dict.
     """
     if runner is None:
-        if isinstance(model, (str, Path)):
-            import torch
-
+        if isinstance(model, (str, Path)):  # placed by devices.pick_device (--device)
             loaded, tokenizer = load_model_and_tokenizer(str(model))
-
-            if torch.cuda.is_available():  # a model given loaded stays where the caller put it
-                loaded = loaded.to("cuda")
-        else:
+        else:  # a model given loaded stays where the caller put it
             loaded, tokenizer = model
         generator = None
         if backend != "hf":  # generation elsewhere (vLLM); log-likelihoods stay on the HF model

@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langadapt.train.packing import PackedDataset, PackedRows
+from langadapt.train.streaming import TokenWindows
 from langadapt.train.trainable import VOCAB_STATS_FILE, LoraSettings, TrainableMode
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class TrainingConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    block_size: int = Field(512, ge=8, description="tokens per packed row")
+    block_size: int = Field(1024, ge=8, description="tokens per packed row (Llammas: 1024)")
     batch_size: int = Field(8, ge=1, description="rows per device per step")
     grad_accum: int = Field(1, ge=1, description="gradient accumulation steps")
     epochs: float = Field(1.0, gt=0)
@@ -42,7 +43,9 @@ class TrainingConfig(BaseModel):
     lr: float = Field(2e-5, gt=0)
     lr_end: float = Field(2e-6, ge=0, description="final learning rate (polynomial schedule)")
     scheduler: Literal["polynomial", "linear", "cosine", "constant"] = "polynomial"
-    warmup_ratio: float = Field(0.0, ge=0, lt=1)
+    warmup_ratio: float = Field(0.0, ge=0, lt=1, description="warmup as a share of all steps")
+    warmup_steps: int | None = Field(
+        None, ge=0, description="warmup in optimiser steps (LEP: 100); replaces warmup_ratio")
     weight_decay: float = Field(0.0, ge=0)
     max_grad_norm: float = Field(1.0, gt=0)
     save_steps: int = Field(200, ge=1, description="checkpoint every N steps (resume point)")
@@ -100,9 +103,11 @@ def _training_arguments(cfg: TrainingConfig, out_dir: Path, seed: int, eval_name
         num_train_epochs=cfg.epochs,
         max_steps=cfg.max_steps,
         learning_rate=cfg.lr,
-        lr_scheduler_type=cfg.scheduler,
+        # HF's "constant" ignores warmup; "constant_with_warmup" is the same without any
+        lr_scheduler_type="constant_with_warmup" if cfg.scheduler == "constant" else cfg.scheduler,
         lr_scheduler_kwargs=scheduler_kwargs,
-        warmup_steps=cfg.warmup_ratio,  # a float < 1 is read as a ratio of total steps
+        # a float < 1 is read as a ratio of total steps, an int as steps
+        warmup_steps=cfg.warmup_steps if cfg.warmup_steps is not None else cfg.warmup_ratio,
         weight_decay=cfg.weight_decay,
         max_grad_norm=cfg.max_grad_norm,
         logging_steps=cfg.logging_steps,
@@ -191,11 +196,12 @@ def _save_final_model(trainer, model, tokenizer, work_dir: Path, lora: bool,
     staging.rename(work_dir / "model")
 
 
-def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_dir: Path,
-                  seed: int = 0, eval_rows: dict[str, PackedRows] | None = None,
+def train_on_rows(model, tokenizer, rows: PackedRows | TokenWindows, cfg: TrainingConfig,
+                  work_dir: Path, seed: int = 0, eval_rows: dict[str, PackedRows] | None = None,
                   model_dir: str | Path | None = None, resume: bool = True,
                   callbacks: list | None = None) -> dict:
-    """Train ``model`` on packed ``rows``; save it to ``work_dir/model``; return metrics.
+    """Train ``model`` on ``rows`` (packed in memory, or streamed from token shards); save it to
+    ``work_dir/model``; return metrics.
 
     Checkpoints go to ``work_dir/checkpoints``; with ``resume`` and a checkpoint there, the run
     continues with the optimiser, scheduler, RNG and data position it had. ``eval_rows``: named
@@ -234,7 +240,7 @@ def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_
     trainer = Trainer(
         model=model,
         args=args,
-        train_dataset=PackedDataset(rows),
+        train_dataset=PackedDataset(rows) if isinstance(rows, PackedRows) else rows,
         eval_dataset={name: PackedDataset(r) for name, r in eval_rows.items()} or None,
         data_collator=default_data_collator,
         processing_class=tokenizer,
@@ -276,6 +282,8 @@ def train_on_rows(model, tokenizer, rows: PackedRows, cfg: TrainingConfig, work_
         "trainable": cfg.trainable,
         **counts,
         "world_size": args.world_size,
+        "attn_implementation": getattr(model.config, "_attn_implementation", None),
+        "streamed": not isinstance(rows, PackedRows),
         "resumed_from": Path(checkpoint).name if checkpoint else None,
     }
     if eval_rows:

@@ -41,7 +41,7 @@ class PackedRows:
         return self.input_ids.shape[0]
 
 
-def _positions(starts: np.ndarray) -> np.ndarray:
+def segment_positions(starts: np.ndarray) -> np.ndarray:
     """Positions counting up from each True in ``starts`` (``starts[0]`` must be True)."""
     idx = np.arange(len(starts))
     last_start = np.maximum.accumulate(np.where(starts, idx, 0))
@@ -93,7 +93,7 @@ def pack_stream(
     labels[starts] = IGNORE_INDEX
     shape = (-1, block_size)
     return PackedRows(
-        tokens.reshape(shape), labels.reshape(shape), _positions(starts).reshape(shape), real
+        tokens.reshape(shape), labels.reshape(shape), segment_positions(starts).reshape(shape), real
     )
 
 
@@ -138,7 +138,7 @@ def pack_whole(
         row_labels[starts] = IGNORE_INDEX
         length = len(row_tokens)
         ids[r, :length], labels[r, :length] = row_tokens, row_labels
-        positions[r, :length] = _positions(starts)
+        positions[r, :length] = segment_positions(starts)
         positions[r, length:] = np.arange(block_size - length)  # padding: its own segment
         real += length
     return PackedRows(ids, labels, positions, real, truncated)

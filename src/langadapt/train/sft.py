@@ -52,14 +52,36 @@ def train_sft(model_ref: str, sources: dict[str, list[list[dict]]], training: Tr
             "trained_tokens_per_epoch": int((rows.labels != -100).sum()), **metrics}
 
 
+def held_out_files(cfg: SftStage, ctx: RunContext) -> dict:
+    """The validation sets by default: the ``validation.jsonl`` each data stage held out (an
+    ``instructions`` stage with ``validation:``), named after the stage."""
+    found = {name: ctx.stage_dir(name) / "validation.jsonl" for name in cfg.data}
+    return {name: path for name, path in found.items() if path.is_file() and path.stat().st_size}
+
+
 def run(cfg: SftStage, ctx: RunContext) -> dict:
     unknown = set(cfg.mixture) - set(cfg.data)
     if unknown:
         raise UserError(f"stage '{ctx.stage_name}': mixture names {', '.join(sorted(unknown))}, "
                         f"which is not in data")
-    sources = {name: read_conversations(ctx.stage_dir(name) / "conversations.jsonl")
-               for name in cfg.data}
-    validation = {name: read_conversations(path) for name, path in cfg.validation.items()}
+    files = {name: ctx.stage_dir(name) / "conversations.jsonl" for name in cfg.data}
+    validation_files = dict(cfg.validation) or held_out_files(cfg, ctx)
+    where = f"stage '{ctx.stage_name}'"
+    launch = cfg.launch or ctx.launch
+    if launch is not None and launch.in_workers:
+        from langadapt.modeling import LOADING
+        from langadapt.train.launch import run_in_workers
+
+        return run_in_workers(launch, {
+            "kind": "sft", "model": ctx.model_path(cfg.model),
+            "sources": {n: str(p) for n, p in files.items()},
+            "training": cfg.training.model_dump(mode="json"), "work_dir": str(ctx.work_dir),
+            "seed": ctx.seed, "validation": {n: str(p) for n, p in validation_files.items()},
+            "chat_template": cfg.chat_template, "mixture": cfg.mixture, "where": where,
+            "loading": [LOADING.allow_pickle, LOADING.trust_remote_code],
+        }, ctx.work_dir)
+    sources = {name: read_conversations(path) for name, path in files.items()}
+    validation = {name: read_conversations(path) for name, path in validation_files.items()}
     return train_sft(ctx.model_path(cfg.model), sources, cfg.training, ctx.work_dir, seed=ctx.seed,
                      chat_template=cfg.chat_template, mixture=cfg.mixture, validation=validation,
-                     where=f"stage '{ctx.stage_name}'")
+                     where=where)

@@ -1,4 +1,4 @@
-"""Configs of the training stages: ``pretrain`` (continued pretraining on a corpus stage) and
+"""Configs of the training stages: ``pretrain`` (continued pretraining on token shards) and
 ``sft`` (instruction tuning on conversation stages). Runners: ``pretrain.py``, ``sft.py``.
 """
 
@@ -10,18 +10,24 @@ from pydantic import Field
 
 from langadapt.stage import BASE, InputPath, StageConfig
 from langadapt.train.engine import TrainingConfig
+from langadapt.train.launch import LaunchConfig
+
+LAUNCH_HELP = ("run the training in accelerate launch worker processes (num_processes, config); "
+               "default: the recipe's launch:, else in this process")
 
 
 class PretrainStage(StageConfig):
     type: Literal["pretrain"] = "pretrain"
     model: str = Field(BASE, description="model to continue training: base or a stage name")
-    data: str = Field(description="corpus stage whose documents are the training text")
+    data: str = Field(description="tokenize stage (token shards) or corpus stage (tokenized "
+                                  "first, with this model's tokenizer) to train on")
     validation: dict[str, InputPath] = Field(
         default_factory=dict, description="named validation sets (text lines or corpus JSONL)")
     training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
+    launch: LaunchConfig | None = Field(None, description=LAUNCH_HELP)
     runner = "langadapt.train.pretrain:run"
     produces = "model"
-    reads = {"model": ("model",), "data": ("corpus",)}
+    reads = {"model": ("model",), "data": ("tokens", "corpus")}
 
 
 class SftStage(StageConfig):
@@ -33,8 +39,10 @@ class SftStage(StageConfig):
     chat_template: Literal["llammas", "alpaca", "model"] = Field(
         "llammas", description="llammas / alpaca: write that template; model: keep the model's own")
     validation: dict[str, InputPath] = Field(
-        default_factory=dict, description="named validation sets (conversation JSONL files)")
+        default_factory=dict, description="named validation sets (conversation JSONL files); "
+        "default: the validation.jsonl each data stage held out (instructions `validation:`)")
     training: TrainingConfig = Field(default_factory=lambda: TrainingConfig(lr=2e-5, lr_end=2e-6))
+    launch: LaunchConfig | None = Field(None, description=LAUNCH_HELP)
     runner = "langadapt.train.sft:run"
     produces = "model"
     reads = {"model": ("model",), "data": ("conversations",)}

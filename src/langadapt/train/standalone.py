@@ -62,12 +62,17 @@ def pretrain_to_dir(model: str, data: list[str | Path], out: str | Path,
                     training: TrainingConfig, validation: dict[str, str | Path] | None = None,
                     seed: int = 0, resume: bool = False, overwrite: bool = False,
                     keep_checkpoints: bool = False) -> dict:
-    """Continue pretraining ``model`` on corpus files (JSONL ``text`` or plain lines)."""
+    """Continue pretraining ``model`` on corpus files (JSONL ``text`` or plain lines, packed in
+    memory) or on one tokens folder (a ``tokenize`` stage's output, streamed: any size)."""
     from langadapt.train.inputs import read_texts
-    from langadapt.train.pretrain import train_pretrain
+    from langadapt.train.pretrain import is_tokens_dir, train_pretrain
 
     out = _prepare_out(out, [model, *data, *(validation or {}).values()], resume, overwrite)
-    texts = [t for path in data for t in read_texts(path)]
+    folders = [Path(p) for p in data if Path(p).is_dir()]
+    if folders and (len(data) > 1 or not is_tokens_dir(folders[0])):
+        raise UserError(f"{folders[0]}: a folder of data must be one tokens folder (a tokenize "
+                        "stage's output, with tokens/ and stats.json), given alone")
+    texts = Path(folders[0]) if folders else [t for path in data for t in read_texts(path)]
     val = {name: read_texts(path) for name, path in (validation or {}).items()}
     config = {"command": "pretrain", "model": model, "data": [str(p) for p in data],
               "validation": {k: str(v) for k, v in (validation or {}).items()}, "seed": seed,

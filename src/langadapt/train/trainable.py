@@ -71,6 +71,7 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
     """
     import torch
 
+    from langadapt.devices import training_attention
     from langadapt.modeling import (
         load_model_and_tokenizer,
         load_tokenizer,
@@ -87,9 +88,12 @@ def load_for_training(model_ref: str, mode: TrainableMode, lora: LoraSettings | 
                                    bnb_4bit_compute_dtype=torch.bfloat16,
                                    bnb_4bit_use_double_quant=True)
         name, options = pretrained_kwargs(model_ref)
-        model = AutoModelForCausalLM.from_pretrained(name, quantization_config=quant, **options)
+        model = AutoModelForCausalLM.from_pretrained(name, quantization_config=quant,
+                                                     attn_implementation=training_attention(),
+                                                     **options)
         return model, load_tokenizer(model_ref)
-    model, tokenizer = load_model_and_tokenizer(model_ref, dtype=torch.float32, device=None)
+    model, tokenizer = load_model_and_tokenizer(model_ref, dtype=torch.float32, device=None,
+                                                attn_implementation=training_attention())
     return model.train(), tokenizer
 
 

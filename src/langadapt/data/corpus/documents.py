@@ -29,20 +29,25 @@ def corpus_files(stage_dir: str | Path) -> list[Path]:
                     "or corpus.jsonl")
 
 
+def iter_file_documents(path: Path) -> Iterator[dict]:
+    """Documents of one corpus file (``.parquet``, ``.jsonl.gz`` or ``.jsonl``), streamed."""
+    if path.name.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            yield from batch.to_pylist()
+        return
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
 def iter_corpus_documents(stage_dir: str | Path) -> Iterator[dict]:
     """Documents ``{text, lang, source, url?, id?}`` of a corpus folder, streamed shard by shard."""
     for path in corpus_files(stage_dir):
-        if path.name.endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
-                yield from batch.to_pylist()
-            continue
-        opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
+        yield from iter_file_documents(path)
 
 
 def iter_corpus_texts(stage_dir: str | Path) -> Iterator[str]:

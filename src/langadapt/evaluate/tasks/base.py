@@ -183,7 +183,8 @@ class ModelRunner:
     def generate(self, prompts: Sequence[str], fmt: str, params: Any, batch_size: int) -> list[str]:
         """Completions of already rendered ``prompts`` under ``SamplingParams``."""
         if self.generator is not None and params.num_beams == 1:
-            return self.generator.generate(list(prompts), params)
+            return self.generator.generate(list(prompts), params,
+                                           add_special_tokens=self.add_special_tokens(fmt))
         backend = TransformersBackend(self.model, self.tokenizer, batch_size=batch_size,
                                       add_special_tokens=self.add_special_tokens(fmt),
                                       progress=self.progress)

@@ -1,0 +1,1 @@
+"""The ``tokenize`` stage: a corpus turned into token shards that pretraining streams."""
