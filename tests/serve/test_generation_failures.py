@@ -7,21 +7,18 @@ import io
 import threading
 
 import pytest
-from testlib import fail_forward_at_step, make_tiny_llama
+from testlib import fail_forward_at_step
 
 from langadapt.cli import main
 from langadapt.errors import UserError
-from langadapt.evaluate.generation import SamplingParams, stream_generate
-from langadapt.serve.chat import SamplingOptions, chat_loop, generate_stream
-from langadapt.train.formats import ensure_chat_template
+from langadapt.serve.chat import LocalReplier, SamplingOptions, chat_loop
 
 TURN = [{"role": "user", "content": "Tere!"}]
 
 
 @pytest.fixture()
-def model(tiny_tokenizer):
-    ensure_chat_template(tiny_tokenizer)
-    return make_tiny_llama(tiny_tokenizer, initializer_range=0.3)
+def replier(model, tiny_tokenizer):
+    return LocalReplier(model, tiny_tokenizer)
 
 
 def consume(stream_factory, timeout: float = 10.0) -> tuple[list[str], BaseException | None]:
@@ -42,52 +39,51 @@ def consume(stream_factory, timeout: float = 10.0) -> tuple[list[str], BaseExcep
     return pieces, outcome.get("error")
 
 
-def no_generation_thread_left() -> bool:
-    return not any(t.name == "langadapt-generate" and t.is_alive() for t in threading.enumerate())
-
-
-def test_an_exception_in_generate_reaches_the_consumer(model, tiny_tokenizer, monkeypatch):
-    def broken(**kwargs):
+def test_an_exception_in_the_model_reaches_the_consumer(replier, model, monkeypatch):
+    def broken(*args, **kwargs):
         raise RuntimeError("CUDA out of memory (simulated)")
 
-    monkeypatch.setattr(model, "generate", broken)
+    monkeypatch.setattr(model, "forward", broken)
     options = SamplingOptions(temperature=0, max_new_tokens=4)
-    _, error = consume(lambda: generate_stream(model, tiny_tokenizer, TURN, options))
+    _, error = consume(lambda: replier.stream(TURN, options))
     assert isinstance(error, RuntimeError) and "out of memory" in str(error)
-    assert no_generation_thread_left()
+    monkeypatch.undo()
+    _, error = consume(lambda: replier.stream(TURN, options))  # the engine serves on
+    assert error is None
 
 
 def test_a_failure_inside_transformers_reaches_the_consumer(model, tiny_tokenizer):
-    import torch
+    from langadapt.evaluate.generation import SamplingParams
+    from langadapt.serve.engine import BatchEngine
 
-    # a token id the embedding has no row for: generate fails inside the model's forward pass
-    inputs = {"input_ids": torch.tensor([[len(tiny_tokenizer) + 10]])}
-    _, error = consume(lambda: stream_generate(model, tiny_tokenizer, inputs,
-                                               SamplingParams(max_new_tokens=3)))
+    # a token id the embedding has no row for: the forward pass itself fails
+    engine = BatchEngine(model, tiny_tokenizer)
+    job = engine.submit([len(tiny_tokenizer) + 10], [SamplingParams(max_new_tokens=3)])
+    _, error = consume(job.pieces)
     assert isinstance(error, IndexError)
 
 
-def test_a_failure_mid_stream_ends_the_stream_with_the_error(model, tiny_tokenizer, monkeypatch):
+def test_a_failure_mid_stream_ends_the_stream_with_the_error(replier, model, monkeypatch):
     calls = fail_forward_at_step(model, monkeypatch, 3)
     options = SamplingOptions(temperature=0, repetition_penalty=1.0, max_new_tokens=10)
-    _, error = consume(lambda: generate_stream(model, tiny_tokenizer, TURN, options))
+    _, error = consume(lambda: replier.stream(TURN, options))
     assert isinstance(error, FloatingPointError) and calls["n"] == 3
 
 
-def test_an_abandoned_stream_stops_its_generation(model, tiny_tokenizer):
-    options = SamplingOptions(temperature=0, max_new_tokens=400)
-    usage: dict = {}
-    stream = generate_stream(model, tiny_tokenizer, TURN, options, usage)
+def test_an_abandoned_stream_stops_its_generation(replier, model, monkeypatch):
+    real, calls = model.forward, {"n": 0}
+    monkeypatch.setattr(model, "forward", lambda *a, **k: calls.update(n=calls["n"] + 1)
+                        or real(*a, **k))
+    stream = replier.stream(TURN, SamplingOptions(temperature=0, max_new_tokens=400))
     next(stream)
-    stream.close()  # a client that went away: the worker is stopped and joined, not left running
-    assert no_generation_thread_left() and usage == {}
+    stream.close()  # a client that went away: its row is dropped at the next token
+    _, error = consume(lambda: replier.stream(TURN, SamplingOptions(max_new_tokens=2)))
+    assert error is None and calls["n"] < 50  # not 400 steps for the abandoned one
 
 
-def test_a_normal_stream_reports_usage(model, tiny_tokenizer):
-    usage: dict = {}
-    options = SamplingOptions(temperature=0, max_new_tokens=5)
-    pieces, error = consume(lambda: generate_stream(model, tiny_tokenizer, TURN, options, usage))
-    assert error is None and usage["completion_tokens"] <= 5 and usage["prompt_tokens"] > 0
+def test_sampling_settings_are_checked_when_the_stream_is_made(replier):
+    with pytest.raises(UserError, match="repetition_penalty must be > 0"):
+        replier.stream(TURN, SamplingOptions(repetition_penalty=0))
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
@@ -114,14 +110,19 @@ def test_chat_checks_settings_before_the_model(tmp_path, capsys):
     assert "--repetition-penalty" in capsys.readouterr().err  # not the missing model
 
 
-def test_sampling_settings_are_checked_when_the_stream_is_made(model, tiny_tokenizer):
-    with pytest.raises(UserError, match="repetition_penalty must be > 0"):
-        generate_stream(model, tiny_tokenizer, TURN, SamplingOptions(repetition_penalty=0))
+def test_chat_loop_reports_a_failure_and_chats_on(replier, model, monkeypatch):
+    real = model.forward
+    calls = {"n": 0}
 
+    def fails_first(*args, **kwargs):
+        calls["n"] += 1
+        return 1 / 0 if calls["n"] == 1 else real(*args, **kwargs)
 
-def test_chat_loop_surfaces_a_failure_instead_of_hanging(model, tiny_tokenizer, monkeypatch):
-    monkeypatch.setattr(model, "generate", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(model, "forward", fails_first)
     options = SamplingOptions(temperature=0, max_new_tokens=4)
-    _, error = consume(lambda: [chat_loop(model, tiny_tokenizer, options,
-                                          stdin=io.StringIO("Tere!\n"), out=io.StringIO())])
-    assert isinstance(error, ZeroDivisionError)
+    out, err = io.StringIO(), io.StringIO()
+    codes, error = consume(lambda: [chat_loop(replier, options, stdin=io.StringIO("Tere!\nVeel\n"),
+                                              out=out, err=err)])
+    assert error is None and codes == [0]
+    assert err.getvalue() == "langadapt: generation failed: ZeroDivisionError: division by zero\n"
+    assert calls["n"] > 1  # the second line was answered

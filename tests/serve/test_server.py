@@ -8,19 +8,12 @@ import threading
 import time
 
 import pytest
-from testlib import fail_forward_at_step, make_tiny_llama, require
+from testlib import fail_forward_at_step, require
 
 from langadapt.evaluate.judge import JudgeClient, judge_qa_predictions, parse_verdict
 from langadapt.serve.server import create_app
-from langadapt.train.formats import ensure_chat_template
 
 pytest.importorskip("fastapi")
-
-
-@pytest.fixture(scope="module")
-def model(tiny_tokenizer):
-    ensure_chat_template(tiny_tokenizer)
-    return make_tiny_llama(tiny_tokenizer, initializer_range=0.3)
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +53,11 @@ def test_streamed_pieces_add_up_to_the_plain_answer(client):
         events = [line.removeprefix("data: ") for line in resp.iter_lines() if line]
     assert events[-1] == "[DONE]"
     chunks = [json.loads(e) for e in events[:-1]]
-    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant"}
-    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
-    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
-    assert text.strip() == plain["content"]
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    assert chunks[-2]["choices"][0]["finish_reason"] in ("stop", "length")
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["completion_tokens"] <= 8
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1])
+    assert text == plain["content"]
 
 
 def within(seconds: float, call):
@@ -106,23 +100,23 @@ def test_invalid_sampling_values_are_400_in_openai_shape(client, field, value, m
 @pytest.mark.parametrize("stream", [False, True])
 def test_a_failed_generation_is_500_and_the_next_request_is_served(client, model, monkeypatch,
                                                                    stream):
-    real = model.generate
+    real = model.forward
     calls = {"n": 0}
 
-    def fails_once(**kwargs):
+    def fails_once(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("CUDA out of memory (simulated)")
-        return real(**kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(model, "generate", fails_once)
+    monkeypatch.setattr(model, "forward", fails_once)
     request = {**GREEDY, "stream": stream}
     first = within(10, lambda: client.post("/v1/chat/completions", json=request))
     error = openai_error(first, 500)
     assert error["type"] == "server_error" and "out of memory" in error["message"]
     # the lock was released: the next request is answered (a wedged server would block here)
     second = within(10, lambda: client.post("/v1/chat/completions", json=request))
-    assert second.status_code == 200 and calls["n"] == 2
+    assert second.status_code == 200 and calls["n"] >= 2
     if stream:
         assert second.text.rstrip().endswith("data: [DONE]")
     else:
@@ -159,7 +153,8 @@ def test_completions_give_the_local_plain_continuation(client, model, tiny_token
                                                         "repetition_penalty": 1.0,
                                                         "max_tokens": 6, "stream": True}) as resp:
         events = [line.removeprefix("data: ") for line in resp.iter_lines() if line]
-    assert "".join(json.loads(e)["choices"][0]["text"] for e in events[:-1]) == local
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert "".join(c["choices"][0]["text"] for c in chunks if c["choices"]) == local
 
 
 def test_parse_verdict():
@@ -174,34 +169,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _running(app):
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/v1"
-    server.should_exit = True
-    thread.join(timeout=10)
+@pytest.fixture(scope="module")
+def server_url(app, run_app):
+    return run_app(app) + "/v1"
 
 
 @pytest.fixture(scope="module")
-def server_url(app):
-    yield from _running(app)
-
-
-@pytest.fixture(scope="module")
-def neutral_server_url(model, tiny_tokenizer):
+def neutral_server_url(model, tiny_tokenizer, run_app):
     """`langadapt serve --repetition-penalty 1`: requests that leave it out get no penalty."""
     from langadapt.serve.chat import SamplingOptions
 
-    yield from _running(create_app(model, tiny_tokenizer, "tiny",
-                                   defaults=SamplingOptions(repetition_penalty=1.0)))
+    return run_app(create_app(model, tiny_tokenizer, "tiny",
+                              defaults=SamplingOptions(repetition_penalty=1.0))) + "/v1"
 
 
 def test_judge_against_a_running_server_with_cache(server_url, tmp_path):
@@ -260,7 +239,7 @@ def test_eval_scores_a_model_behind_an_endpoint(server_url, tmp_path, tiny_model
 def test_the_judge_gets_the_servers_error_message(server_url, model, monkeypatch):
     from langadapt.errors import UserError
 
-    monkeypatch.setattr(model, "generate", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(model, "forward", lambda *args, **kwargs: 1 / 0)
     judge = JudgeClient(server_url, "tiny", api_key="secret")
     with pytest.raises(UserError, match="HTTP 500: generation failed: ZeroDivisionError"):
         judge.ask("Kas see on õige?")
@@ -317,13 +296,17 @@ def test_server_defaults_fill_what_a_request_leaves_out(model, tiny_tokenizer, m
                                     defaults=SamplingOptions(repetition_penalty=1.0)))
     assert neutral.post("/v1/completions", json=request).json()["choices"][0]["text"] == local
     seen = []
-    real = model.generate
-    monkeypatch.setattr(model, "generate", lambda **kw: seen.append(kw) or real(**kw))
-    strict = TestClient(create_app(model, tiny_tokenizer, "tiny",
-                                   defaults=SamplingOptions(repetition_penalty=1.3, top_k=7)))
+    strict_app = create_app(model, tiny_tokenizer, "tiny",
+                            defaults=SamplingOptions(repetition_penalty=1.3, top_k=7))
+    engine = strict_app.state.engine
+    real = engine.submit
+    monkeypatch.setattr(engine, "submit", lambda ids, params, **kw: seen.extend(params) or
+                        real(ids, params, **kw))
+    strict = TestClient(strict_app)
     strict.post("/v1/completions", json=request)
     strict.post("/v1/completions", json={**request, "temperature": 0.5, "repetition_penalty": 1.1})
-    assert [(kw["repetition_penalty"], kw["top_k"]) for kw in seen] == [(1.3, None), (1.1, 7)]
+    assert [(p.repetition_penalty, p.top_k, p.do_sample) for p in seen] == [
+        (1.3, 7, False), (1.1, 7, True)]
 
 
 @pytest.mark.parametrize("fmt", ["plain", "alpaca"])
@@ -375,3 +358,53 @@ def test_loopback_addresses():
 
     assert all(map(is_loopback, ["127.0.0.1", "127.0.0.2", "::1", "localhost"]))
     assert not any(map(is_loopback, ["0.0.0.0", "::", "10.0.0.1", "example.org"]))
+
+
+@pytest.mark.parametrize(("option", "value"), [("--max-batch", "0"), ("--max-prompt-tokens", "-5")])
+def test_serve_rejects_bad_limits_before_loading(tmp_path, capsys, option, value):
+    from langadapt.cli import main
+
+    assert main(["serve", str(tmp_path / "no-model"), option, value]) == 2
+    assert capsys.readouterr().err == f"langadapt: error: {option} must be at least 1, got {value}\n"
+
+
+def test_serve_passes_the_limits_on(monkeypatch):
+    from langadapt.cli import main
+    from langadapt.serve import server
+
+    started = {}
+    monkeypatch.setattr(server, "serve", lambda model, **options: started.update(options))
+    assert main(["serve", "m", "--port", str(_free_port()), "--max-batch", "4",
+                 "--max-prompt-tokens", "100", "--max-new-tokens", "50"]) == 0
+    assert (started["max_batch"], started["max_prompt_tokens"], started["max_new_tokens"]) == (
+        4, 100, 50)
+
+
+def test_a_client_that_disconnects_cancels_its_generation(model, tiny_tokenizer, run_app,
+                                                          monkeypatch):
+    import http.client
+
+    app = create_app(model, tiny_tokenizer, "tiny", max_new_tokens=400)
+    host, port = run_app(app).removeprefix("http://").split(":")
+    real, calls = model.forward, {"n": 0}
+
+    def slow(*args, **kwargs):
+        calls["n"] += 1
+        time.sleep(0.01)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", slow)
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("POST", "/v1/chat/completions", json.dumps(
+        {**GREEDY, "max_tokens": 400, "stream": True, "ignore_eos": True}),
+        {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 200 and response.readline().startswith(b"data: ")
+    connection.close()  # the client goes away after the first event
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and app.state.engine.waiting.qsize() == 0:
+        before = calls["n"]
+        time.sleep(0.5)
+        if calls["n"] == before:
+            break
+    assert calls["n"] < 300, f"the abandoned generation ran on to max_tokens ({calls})"

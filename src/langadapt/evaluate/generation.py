@@ -14,11 +14,11 @@ caller's order. With an attention mask and left padding, greedy output equals on
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from langadapt.devices import model_device
 from langadapt.errors import UserError
 from langadapt.modeling import load_model_and_tokenizer
 
@@ -84,8 +84,10 @@ class SamplingParams:
 class GenerationBackend(Protocol):
     name: str
 
-    def generate(self, prompts: Sequence[str], params: SamplingParams) -> list[str]:
-        """One completion per prompt, in prompt order, without the prompt."""
+    def generate(self, prompts: Sequence[str], params: SamplingParams,
+                 add_special_tokens: bool = True) -> list[str]:
+        """One completion per prompt, in prompt order, without the prompt; prompts rendered by a
+        chat template come with ``add_special_tokens=False`` (they hold their BOS already)."""
         ...
 
 
@@ -115,68 +117,6 @@ def stop_and_pad_ids(model: Any, tokenizer: Any) -> tuple[list[int], int]:
     return eos_ids, pad if pad is not None else (eos_ids[0] if eos_ids else 0)
 
 
-def stream_generate(model: Any, tokenizer: Any, inputs: Mapping[str, Any],
-                    params: SamplingParams, usage: dict | None = None) -> Iterator[str]:
-    """Pieces of text as ``model.generate`` produces them (new text only, special tokens skipped).
-
-    ``inputs``: ``input_ids`` (one row) and optionally ``attention_mask``, already on the model's
-    device. Generation runs in a worker thread feeding a ``TextIteratorStreamer``. If it raises
-    (an invalid setting transformers rejects, NaN logits, out of memory, ...), the stream is ended
-    and the same exception is raised here, in the consumer, instead of leaving it waiting for
-    text that never comes. If the consumer stops early (closes the iterator, Ctrl-C, a client
-    that went away), generation is stopped at the next token and the worker is joined before
-    this returns, so a caller holding a lock never releases it under a running generation.
-    ``usage``, when given, receives ``prompt_tokens`` and ``completion_tokens`` at the end.
-    """
-    import torch
-    from transformers import (
-        StoppingCriteria,
-        StoppingCriteriaList,
-        TextIteratorStreamer,
-    )
-
-    params.validate()
-
-    class Cancelled(StoppingCriteria):
-        def __call__(self, input_ids, scores, **kwargs):
-            return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
-                              device=input_ids.device)
-
-    cancel = threading.Event()
-    streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-    eos_ids, pad_id = stop_and_pad_ids(model, tokenizer)
-    kwargs = {**inputs, **params.generate_kwargs(), "pad_token_id": pad_id,
-              "eos_token_id": eos_ids or None, "streamer": streamer,
-              "stopping_criteria": StoppingCriteriaList([Cancelled()])}
-    outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            with torch.inference_mode():
-                outcome["output"] = model.generate(**kwargs)
-        except BaseException as err:  # noqa: BLE001 (re-raised in the consumer below)
-            outcome["error"] = err
-        finally:
-            # transformers ends the stream on success; this ends it on failure too. A second
-            # stop signal after a normal end is harmless: iteration stops at the first.
-            streamer.text_queue.put(streamer.stop_signal)
-
-    if params.seed is not None:
-        torch.manual_seed(params.seed)
-    worker = threading.Thread(target=work, name="langadapt-generate", daemon=True)
-    worker.start()
-    try:
-        yield from streamer
-    finally:
-        cancel.set()  # a no-op after a normal end; stops a generation the consumer abandoned
-        worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    if usage is not None:
-        prompt = inputs["input_ids"].shape[1]
-        usage.update(prompt_tokens=prompt, completion_tokens=outcome["output"].shape[1] - prompt)
-
-
 class TransformersBackend:
     """Batched generation with a loaded HF causal LM and its tokenizer."""
 
@@ -195,16 +135,14 @@ class TransformersBackend:
     def from_pretrained(cls, name_or_path: str, dtype: str = "auto", device: str | None = None,
                         **options: Any) -> TransformersBackend:
         """Load a hub id or local HF directory (``langadapt.modeling``'s safe loading policy);
-        ``device`` defaults to CUDA when available."""
-        import torch
+        ``device`` defaults to ``devices.pick_device()`` (CUDA when available, or ``--device``)."""
+        model, tokenizer = load_model_and_tokenizer(name_or_path, dtype, device=device or "auto")
+        return cls(model.eval(), tokenizer, **options)
 
-        model, tokenizer = load_model_and_tokenizer(name_or_path, dtype)
-        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        return cls(model.to(device).eval(), tokenizer, **options)
-
-    def _encode(self, prompts: Sequence[str]) -> list[list[int]]:
-        return [self.tokenizer(p, add_special_tokens=self.add_special_tokens)["input_ids"]
-                for p in prompts]
+    def _encode(self, prompts: Sequence[str], add_special_tokens: bool | None = None
+                ) -> list[list[int]]:
+        special = self.add_special_tokens if add_special_tokens is None else add_special_tokens
+        return [self.tokenizer(p, add_special_tokens=special)["input_ids"] for p in prompts]
 
     def _generation_kwargs(self, params: SamplingParams) -> dict[str, Any]:
         return {**params.generate_kwargs(), "pad_token_id": self.pad_id,
@@ -218,10 +156,14 @@ class TransformersBackend:
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True)
         return cut_at_stop(text, stop)
 
-    def generate(self, prompts: Sequence[str], params: SamplingParams) -> list[str]:
-        return [self._decode(tokens, params.stop) for tokens in self.generate_tokens(prompts, params)]
+    def generate(self, prompts: Sequence[str], params: SamplingParams,
+                 add_special_tokens: bool | None = None) -> list[str]:
+        """``add_special_tokens``: this call's choice (default: the backend's)."""
+        return [self._decode(tokens, params.stop)
+                for tokens in self.generate_tokens(prompts, params, add_special_tokens)]
 
-    def generate_tokens(self, prompts: Sequence[str], params: SamplingParams) -> list[list[int]]:
+    def generate_tokens(self, prompts: Sequence[str], params: SamplingParams,
+                        add_special_tokens: bool | None = None) -> list[list[int]]:
         """The new token ids of each completion (up to and including an EOS), in prompt order."""
         import torch
         from tqdm.auto import tqdm
@@ -229,9 +171,9 @@ class TransformersBackend:
         params.validate()
         if not prompts:
             return []
-        encoded = self._encode(prompts)
+        encoded = self._encode(prompts, add_special_tokens)
         order = sorted(range(len(prompts)), key=lambda i: -len(encoded[i]))
-        device = next(self.model.parameters()).device
+        device = model_device(self.model)
         kwargs = self._generation_kwargs(params)
         if params.seed is not None:
             torch.manual_seed(params.seed)
@@ -290,5 +232,4 @@ def generate(model: Any, tokenizer: Any, prompts: Sequence[str], batch_size: int
 
 
 __all__ = ["GenerationBackend", "SamplingParams", "TransformersBackend", "available_backends",
-           "cut_at_stop", "generate", "load_backend", "register_backend", "stop_and_pad_ids",
-           "stream_generate"]
+           "cut_at_stop", "generate", "load_backend", "register_backend", "stop_and_pad_ids"]

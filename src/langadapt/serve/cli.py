@@ -31,14 +31,21 @@ def sampling_options(args: argparse.Namespace):
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from langadapt.modeling import load_model_and_tokenizer
-    from langadapt.serve.chat import chat_loop
-    from langadapt.train.formats import ensure_chat_template
+    from langadapt.serve.chat import EndpointReplier, LocalReplier, chat_loop
 
+    if (args.model is None) == (args.endpoint is None):
+        raise UserError("chat: give either MODEL or --endpoint URL (one of them)")
     options = sampling_options(args)
-    model, tokenizer = load_model_and_tokenizer(args.model)
-    ensure_chat_template(tokenizer)
-    return chat_loop(model, tokenizer, options, system=args.system)
+    if args.endpoint:
+        replier = EndpointReplier(args.endpoint, args.api_key, args.served_model)
+    else:
+        from langadapt.modeling import load_model_and_tokenizer
+        from langadapt.train.formats import ensure_chat_template
+
+        model, tokenizer = load_model_and_tokenizer(args.model)
+        ensure_chat_template(tokenizer)
+        replier = LocalReplier(model.eval(), tokenizer)
+    return chat_loop(replier, options, system=args.system)
 
 
 def is_loopback(host: str) -> bool:
@@ -72,13 +79,19 @@ def check_listen_address(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     defaults = sampling_options(args)
+    for option, value in (("--max-batch", args.max_batch),
+                          ("--max-prompt-tokens", args.max_prompt_tokens)):
+        if value is not None and value < 1:
+            raise UserError(f"{option} must be at least 1, got {value}")
     check_listen_address(args.host, args.port)
     if not args.api_key and not is_loopback(args.host):
         print(f"langadapt: warning: serving on {args.host} without --api-key: anyone who can "
               "reach this port can use the model", file=sys.stderr)
     from langadapt.serve.server import serve
 
-    serve(args.model, host=args.host, port=args.port, api_key=args.api_key, defaults=defaults)
+    serve(args.model, host=args.host, port=args.port, api_key=args.api_key, defaults=defaults,
+          max_batch=args.max_batch, max_prompt_tokens=args.max_prompt_tokens,
+          max_new_tokens=args.max_new_tokens)
     return 0
 
 
@@ -93,7 +106,8 @@ def add_sampling_options(parser: argparse.ArgumentParser, prefix: str) -> None:
     parser.add_argument("--repetition-penalty", type=float, default=1.2,
                         help=prefix + "penalty on repeated tokens, > 0; 1 = none (default 1.2)")
     parser.add_argument("--max-new-tokens", type=int, default=256,
-                        help=prefix + "longest reply in tokens (default 256)")
+                        help=prefix + "longest reply in tokens (default 256; `serve` also "
+                                      "refuses requests asking for more)")
     parser.add_argument("--seed", type=int, default=None,
                         help=prefix + "random seed, for reproducible sampling")
 
@@ -101,10 +115,19 @@ def add_sampling_options(parser: argparse.ArgumentParser, prefix: str) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     chat = sub.add_parser(
         "chat", help="chat with a model in the terminal (streamed, multi-turn)",
-        description="Multi-turn chat with MODEL (an HF directory or hub id) using its chat "
-        "template (the Llammas format if it has none). One user turn per line; on a terminal "
-        "/reset clears the history and /exit quits. Sampling defaults follow the Llammas paper.")
-    chat.add_argument("model", metavar="MODEL")
+        description="Multi-turn chat with MODEL (an HF directory or hub id, using its chat "
+        "template, the Llammas format if it has none) or with the model behind --endpoint (an "
+        "OpenAI-compatible /v1 URL such as `langadapt serve`). One user turn per line. Commands: "
+        "/reset, /system TEXT, /params k=v ..., /save FILE (appends the conversation as a "
+        "messages JSONL line), /exit; Ctrl-C stops an answer. Sampling defaults follow the "
+        "Llammas paper.")
+    chat.add_argument("model", metavar="MODEL", nargs="?")
+    chat.add_argument("--endpoint", metavar="URL",
+                      help="chat with an OpenAI-compatible server instead, e.g. "
+                           "http://127.0.0.1:8000/v1")
+    chat.add_argument("--api-key", help="bearer token for --endpoint")
+    chat.add_argument("--model-name", dest="served_model", metavar="NAME",
+                      help="model name to ask --endpoint for (default: its first model)")
     add_sampling_options(chat, "")
     chat.add_argument("--system", help="system message that opens the conversation")
     chat.set_defaults(func=cmd_chat)
@@ -112,7 +135,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     srv = sub.add_parser(
         "serve", help="serve a model over an OpenAI-compatible HTTP API",
         description="Serve MODEL at /v1/models, /v1/chat/completions and /v1/completions "
-        "(OpenAI-compatible, with stream: true as server-sent events), e.g. for `langadapt eval "
+        "(OpenAI-compatible, with stream: true as server-sent events; concurrent requests are "
+        "batched) and a web chat page at /, e.g. for `langadapt eval "
         "--endpoint`, judges or any OpenAI client. Sampling defaults follow the Llammas paper; "
         "requests can override them (top_k and repetition_penalty too, as vLLM accepts them).")
     srv.add_argument("model", metavar="MODEL")
@@ -120,6 +144,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="address to listen on (default 127.0.0.1: this machine only; another "
                           "address without --api-key prints a warning)")
     srv.add_argument("--port", type=int, default=8000, help="port, 1-65535 (default 8000)")
-    srv.add_argument("--api-key", help="require `Authorization: Bearer KEY` on every request")
+    srv.add_argument("--api-key", help="require `Authorization: Bearer KEY` on every API "
+                                        "request (not on /health and the chat page)")
+    srv.add_argument("--max-batch", type=int, default=8,
+                     help="requests decoded together at most; more wait for the next batch "
+                          "(default 8; 1 = one at a time)")
+    srv.add_argument("--max-prompt-tokens", type=int, default=None,
+                     help="refuse longer prompts with a 400 (default: the model's context)")
     add_sampling_options(srv, "for requests that leave it out: ")
     srv.set_defaults(func=cmd_serve)
