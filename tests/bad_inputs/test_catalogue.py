@@ -837,6 +837,51 @@ def _(w):
 
 
 # ----------------------------------------------------------------------------------------------
+# Instruction data: malformed records, foreign outputs
+
+
+@case("instructions-alpaca-missing-output")
+def _(w):
+    w.write("a.jsonl", '{"instruction": "x", "output": "y"}\n{"instruction": "z"}\n')
+    return Expect(["data", "instructions", "--source", "a.jsonl:alpaca:et", "--out", "out"],
+                  names=("a.jsonl:2", "output"), out="out")
+
+
+@case("instructions-oasst-bad-role")
+def _(w):
+    w.write("o.jsonl", '{"message_id": "1", "parent_id": null, "role": "prompter", "text": "Hi"}\n'
+                       '{"message_id": "2", "parent_id": "1", "role": "bot", "text": "Hello"}\n')
+    return Expect(["data", "instructions", "--source", "o.jsonl:oasst:en", "--out", "out"],
+                  names=("o.jsonl:2", "role"), out="out")
+
+
+@case("instructions-sharegpt-unknown-speaker")
+def _(w):
+    w.write("s.jsonl", '{"conversations": [{"from": "human", "value": "Hi"}, '
+                       '{"from": "robot", "value": "Hello"}]}\n')
+    return Expect(["data", "instructions", "--source", "s.jsonl:conversations:en", "--out", "out"],
+                  names=("s.jsonl:1", "robot"), out="out")
+
+
+@case("self-instruct-bad-seed-task")
+def _(w):
+    w.write("seeds.jsonl", '{"instruction": "Nimeta linn.", "instances": [{"output": "Tartu"}]}\n'
+                           '{"instruction": 3}\n')
+    return Expect(["data", "self-instruct", "--seed-tasks", "seeds.jsonl", "--count", "2",
+                   "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--out", "gen.jsonl"],
+                  names=("seeds.jsonl:2",), out="gen.jsonl")
+
+
+@case("self-instruct-out-foreign-file")
+def _(w):
+    seeds = w.demo("instructions/alpaca_est_seed_tasks.jsonl", "seeds.jsonl", 5)
+    w.write("gen.jsonl", "my own notes\n")
+    return Expect(["data", "self-instruct", "--seed-tasks", seeds, "--count", "2",
+                   "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--out", "gen.jsonl"],
+                  names=("gen.jsonl",))
+
+
+# ----------------------------------------------------------------------------------------------
 # The test
 
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from langadapt.data.instructions.stage import InstructionSource, read_conversations
+from langadapt.data.instructions.build import read_source as read_conversations
+from langadapt.data.instructions.stage import InstructionSource
 from langadapt.errors import UserError
 
 

@@ -270,9 +270,187 @@ def _run_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_instructions_command(data_sub: argparse._SubParsersAction) -> None:
+    p = data_sub.add_parser(
+        "instructions",
+        help="mix instruction data (Alpaca, chat/ShareGPT, OASST1 trees, FLAN/CoT, seed tasks)",
+        description=(
+            "Read instruction sources, convert them to conversations {messages, source, lang}, "
+            "drop duplicates and conversations quoting an --exclude line, select per source "
+            "(limit: exact seeded sample; weight: repeat/subsample), hold out a seeded "
+            "--validation share, and write OUT/conversations.jsonl, OUT/validation.jsonl and "
+            "OUT/stats.json. Sources come from --source or a --config file (the recipe stage's keys)."
+        ),
+    )
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="YAML with the instructions stage's keys (sources, exclude, validation)")
+    p.add_argument("--source", action="append", default=[], metavar="PATH:FORMAT:LANG[:limit=N|weight=W]",
+                   help="a source (repeatable); FORMAT: self_instruct, alpaca, conversations "
+                        "(OpenAI or ShareGPT roles), oasst, flan")
+    p.add_argument("--exclude", action="append", type=Path, default=[], metavar="FILE",
+                   help="evaluation text: conversations quoting one of its lines are dropped")
+    p.add_argument("--validation", type=float, metavar="SHARE", help="held-out share per source")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    add_overwrite_option(p)
+    p.set_defaults(func=_run_instructions)
+
+
+def _instruction_source(spec: str) -> dict:
+    parts = spec.split(":")
+    if len(parts) < 3:
+        raise UserError(f"--source {spec}: expected PATH:FORMAT:LANG[:limit=N|weight=W]")
+    source: dict = {"path": parts[0], "format": parts[1], "lang": parts[2]}
+    for option in parts[3:]:
+        key, _, value = option.partition("=")
+        if key not in ("limit", "weight", "name") or not value:
+            raise UserError(f"--source {spec}: unknown option {option!r} (limit=N, weight=W, name=S)")
+        source[key] = value
+    return source
+
+
+def _run_instructions(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from langadapt.artifacts import output_dir
+    from langadapt.data.instructions.build import build_instructions
+    from langadapt.data.instructions.stage import InstructionsStage
+
+    data: dict = {}
+    base_dir = Path.cwd()
+    if args.config:
+        data, lines = read_yaml(args.config.resolve(), "instructions config")
+        if not isinstance(data, dict):
+            raise UserError(f"{args.config}: an instructions config is a mapping (sources, ...)")
+        data = dict(data)
+        base_dir = args.config.resolve().parent
+        data.pop("type", None)
+    if args.source:
+        data["sources"] = [_instruction_source(s) for s in args.source]
+    if args.exclude:
+        data["exclude"] = [str(Path(p).resolve()) for p in args.exclude]
+    if args.validation is not None:
+        data["validation"] = args.validation
+    if not data.get("sources"):
+        raise UserError("give at least one --source PATH:FORMAT:LANG (or sources: in --config)")
+    try:
+        cfg = InstructionsStage.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as err:
+        first = first_error(err.errors())
+        if args.config:
+            raise UserError(format_error(args.config, first, lines)) from None
+        raise UserError(format_error(Path(), first, {}, source="instructions options")) from None
+    inputs = [s.path for s in cfg.sources] + list(cfg.exclude)
+    with output_dir(args.out, inputs=inputs, overwrite=args.overwrite) as tmp:
+        stats = build_instructions(cfg, tmp, args.seed)
+    print(json.dumps({k: stats[k] for k in ("conversations", "validation", "per_language", "dropped")}),
+          file=sys.stderr)
+    return 0
+
+
+def _stage_options(cls, data: dict, where: str):
+    """A stage config from command-line values (paths relative to the working directory)."""
+    from pydantic import ValidationError
+
+    try:
+        return cls.model_validate(data, context={"base_dir": Path.cwd()})
+    except ValidationError as err:
+        raise UserError(format_error(Path(), first_error(err.errors()), {}, source=where)) from None
+
+
+def add_self_instruct_command(data_sub: argparse._SubParsersAction) -> None:
+    p = data_sub.add_parser(
+        "self-instruct",
+        help="generate Alpaca-style instructions in a target language (Alpaca-est for any language)",
+        description=(
+            "Alpaca recipe in the target language: each request shows 3 seed tasks and 0-2 "
+            "generated ones and asks for a numbered list of new tasks (prompt written in the "
+            "target language; shipped for et and en, --prompt for others). Items are parsed and "
+            "dropped when too short/long, blacklisted, starting with a non-letter, in the wrong "
+            "language or ROUGE-L > 0.7 against the pool. Every request/response is cached in "
+            "sqlite (--cache): a rerun after a crash resumes and repeats no answered request. "
+            "Writes Alpaca JSONL {instruction, input, output} and OUT's .stats.json."
+        ),
+    )
+    p.add_argument("--seed-tasks", required=True, type=Path, metavar="FILE",
+                   help="seed tasks: self-instruct JSONL (instruction + instances) or Alpaca JSONL")
+    p.add_argument("--lang", default="et", metavar="CODE", help="language to generate in (default et)")
+    p.add_argument("--count", required=True, type=int, metavar="N", help="stop once N are kept")
+    p.add_argument("--endpoint", metavar="URL", help="OpenAI-compatible base URL, e.g. https://api.openai.com/v1")
+    p.add_argument("--model", metavar="NAME", help="model name at --endpoint, e.g. gpt-3.5-turbo")
+    p.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="VAR",
+                   help="environment variable holding the API key (default OPENAI_API_KEY)")
+    p.add_argument("--hf-model", metavar="NAME_OR_DIR",
+                   help="generate with a local HF model instead of an endpoint (offline use)")
+    p.add_argument("--prompt", type=Path, metavar="FILE",
+                   help="prompt YAML written in the target language (default: shipped for et, en)")
+    p.add_argument("--language-name", metavar="NAME", help="{language} in the prompt")
+    p.add_argument("--out", required=True, type=Path, metavar="OUT.jsonl",
+                   help="output Alpaca JSONL; an existing one from the same settings is resumed")
+    p.add_argument("--cache", type=Path, metavar="FILE",
+                   help="sqlite response cache (default OUT.cache.sqlite)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--concurrency", type=int, default=5, metavar="N", help="requests in flight (default 5)")
+    p.add_argument("--batch", type=int, default=5, metavar="N",
+                   help="requests per round, built from the same pool (default 5, as Alpaca)")
+    p.add_argument("--per-request", type=int, default=20, metavar="N",
+                   help="tasks the prompt asks for, examples included (default 20)")
+    p.add_argument("--temperature", type=float, default=1.0, metavar="T", help="default 1.0")
+    p.add_argument("--top-p", type=float, default=1.0, metavar="P", help="default 1.0")
+    p.add_argument("--max-tokens", type=int, default=3072, metavar="N", help="per response (default 3072)")
+    p.add_argument("--max-requests", type=int, metavar="N", help="stop after N requests")
+    p.add_argument("--max-cost", type=float, metavar="USD", help="stop once this is spent")
+    p.add_argument("--price-prompt", type=float, metavar="USD", help="price per 1M prompt tokens")
+    p.add_argument("--price-completion", type=float, metavar="USD", help="price per 1M completion tokens")
+    p.add_argument("--max-tokens-total", type=int, metavar="N", help="stop after N tokens (prompt + completion)")
+    p.add_argument("--rouge-threshold", type=float, default=0.7, metavar="F", help="default 0.7")
+    p.add_argument("--no-language-id", action="store_true", help="do not check the language")
+    p.add_argument("--retry-wait", type=float, default=1.0, metavar="S",
+                   help="first backoff wait on 429/5xx, doubling (default 1)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_overwrite_option(p)
+    p.set_defaults(func=_run_self_instruct)
+
+
+def _run_self_instruct(args: argparse.Namespace) -> int:
+    from langadapt.artifacts import check_output_file, write_json_atomic
+    from langadapt.data.self_instruct.generate import self_instruct
+    from langadapt.data.self_instruct.stage import SelfInstructStage
+
+    if bool(args.endpoint) == bool(args.hf_model):
+        raise UserError("give --endpoint URL with --model NAME, or --hf-model PATH")
+    if args.endpoint and not args.model:
+        raise UserError("--endpoint needs --model (the model name at the endpoint)")
+    data = {"seed_tasks": str(args.seed_tasks), "lang": args.lang, "count": args.count,
+            "prompt": str(args.prompt) if args.prompt else None, "language_name": args.language_name,
+            "per_request": args.per_request, "temperature": args.temperature, "top_p": args.top_p,
+            "max_tokens": args.max_tokens, "batch": args.batch, "concurrency": args.concurrency,
+            "max_requests": args.max_requests, "max_cost": args.max_cost,
+            "price_prompt": args.price_prompt, "price_completion": args.price_completion,
+            "max_tokens_total": args.max_tokens_total, "rouge_threshold": args.rouge_threshold,
+            "language_id": not args.no_language_id, "retry_wait": args.retry_wait}
+    if args.endpoint:
+        data["endpoint"] = {"url": args.endpoint, "model": args.model, "api_key_env": args.api_key_env}
+    else:
+        data["model"] = args.hf_model
+    cfg = _stage_options(SelfInstructStage, data, "self-instruct options")
+    out = args.out
+    stats_path = out.with_name(out.name.removesuffix(".jsonl") + ".stats.json")
+    cache = args.cache or out.with_name(out.name.removesuffix(".jsonl") + ".cache.sqlite")
+    # existence is decided by self_instruct (resume vs refuse); here: not an input, writable
+    check_output_file(out, inputs=[args.seed_tasks, args.prompt], overwrite=True)
+    stats = self_instruct(cfg, out, cache, seed=args.seed, model_path=args.hf_model,
+                          overwrite=args.overwrite, progress=not args.quiet)
+    write_json_atomic(stats_path, stats)
+    print(json.dumps({k: stats[k] for k in ("kept", "stopped", "dropped", "requests", "usage")}),
+          file=sys.stderr)
+    return 0
+
+
 # `langadapt data` subcommands in --help order; add a command by appending its add_* function.
 DATA_COMMANDS = [add_bitext_command, add_translation_tasks_command]
 DATA_COMMANDS.append(add_corpus_command)
+DATA_COMMANDS += [add_instructions_command, add_self_instruct_command]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

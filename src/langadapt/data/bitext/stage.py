@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from langadapt.artifacts import atomic_file, write_json_atomic
+from langadapt.data.bitext.translation_tasks import DEFAULTS as TASK_DEFAULTS
 from langadapt.stage import BASE, InputPath, RunContext, StageConfig
 
 
@@ -39,9 +40,12 @@ class TranslationTasksStage(StageConfig):
     type: Literal["translation_tasks"] = "translation_tasks"
     data: str = Field(description="bitext stage whose pairs.jsonl to turn into instructions")
     n: int | None = Field(None, ge=0, description="number of tasks (default: one per pair)")
-    en_to_target_ratio: float = Field(0.75, ge=0, le=1)
-    p_target_lang_instruction: float = Field(0.5, ge=0, le=1)
-    p_separate_input: float = Field(0.5, ge=0, le=1)
+    en_to_target_ratio: float = Field(TASK_DEFAULTS["en_to_target_ratio"], ge=0, le=1,
+                                      description="share of en->target tasks (Llammas: 0.75)")
+    p_target_lang_instruction: float = Field(TASK_DEFAULTS["p_target_lang_instruction"], ge=0, le=1)
+    p_separate_input: float = Field(
+        TASK_DEFAULTS["p_separate_input"], ge=0, le=1,
+        description="share with the sentence as a separate input, not inline (Llammas: 0.85)")
     level: Literal["sentence", "document"] = "sentence"
     max_doc_tokens: int = Field(900, ge=1)
     tokenizer: str = Field(BASE, description="model whose tokenizer measures document length")

@@ -1,2 +1,3 @@
-"""Instruction data: seed tasks and chat/Alpaca files gathered into one conversations file
-(``instructions`` stage, ``stage.py``)."""
+"""Instruction data: importers (``readers.py``, OASST trees in ``oasst.py``) and the mix with
+limits, weights, dedup and a validation split (``build.py``) for the ``instructions`` stage
+(``stage.py``)."""
