@@ -6,16 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from langadapt.errors import UserError
-
-
-def bundled(relative: str) -> Path:
-    """A file shipped with the project: in the installed package, else in the source checkout."""
-    package = Path(__file__).resolve().parent
-    for root in (package / "_bundled", package.parents[1]):
-        if (root / relative).exists():
-            return root / relative
-    raise UserError(f"shipped file {relative} not found (is the installation complete?)")
+from langadapt.shipped import shipped
 
 
 def _add_run_options(parser: argparse.ArgumentParser, default_out: str | None) -> None:
@@ -56,23 +47,27 @@ def _run(recipe_path: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.tiny:
+        from langadapt.planning.tiny import run_tiny
+
+        return run_tiny(Path(args.recipe), args, _run)
     return _run(Path(args.recipe), args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    return _run(bundled("recipes/demo.yaml"), args)
+    return _run(shipped("recipes/demo.yaml"), args)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from langadapt.recipe import load_recipe, plan_recipe
+    from langadapt.planning.plan import plan, render
 
-    recipe = load_recipe(args.recipe, args.overrides)
-    rows = plan_recipe(recipe, args.out or Path("runs") / recipe.name)
-    table = [(r["stage"], r["type"], ", ".join(r["inputs"]) or "-", r["status"]) for r in rows]
-    table.insert(0, ("stage", "type", "reads", "status"))
-    widths = [max(len(row[i]) for row in table) for i in range(3)]
-    for row in table:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
+    result = plan(args.recipe, args.out, args.overrides, gpu=args.gpu, mfu=args.mfu)
+    if args.json:
+        import json
+
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(render(result))
     return 0
 
 
@@ -91,13 +86,33 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "resumes from its last checkpoint.")
     run.add_argument("recipe", metavar="RECIPE.yaml")
     _add_run_options(run, None)
+    run.add_argument("--tiny", action="store_true",
+                     help="the same recipe shape on a laptop: the demo base model, demo data of "
+                     "the same kind (a few hundred items per source), a few steps per training "
+                     "stage; output in runs/<name>-tiny (checks the wiring before a cluster run)")
     run.set_defaults(func=cmd_run)
 
-    plan = sub.add_parser("plan", help="show a recipe's stages and which would run",
-                          description="Validate RECIPE.yaml and list its stages, what each reads "
-                          "and whether `langadapt run` would run or skip it.")
+    plan = sub.add_parser("plan", help="validate a recipe and predict its sizes, steps and compute",
+                          description="Validate RECIPE.yaml without loading weights or data and "
+                          "list per stage what it reads, expected sizes, tokens, optimiser steps, "
+                          "trainable parameters, training FLOPs, GPU-hours at --gpu's bf16 peak "
+                          "and --mfu, disk written, and whether `langadapt run` would run or skip "
+                          "it. Absent data files are listed, not fatal.")
     plan.add_argument("recipe", metavar="RECIPE.yaml")
     plan.add_argument("--out", metavar="DIR", help="run folder (default: runs/<recipe name>)")
     plan.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                       help="override a recipe value (as for run)")
+    plan.add_argument("--gpu", default="h100", choices=sorted(_gpus()),
+                      help="GPU whose dense bf16 peak converts FLOPs to hours (default: h100; "
+                      "mi250x = one MI250X module, 2 GCDs)")
+    plan.add_argument("--mfu", type=float, default=0.4,
+                      help="model FLOPs utilisation assumed (default: 0.4; the Llammas paper's "
+                      "1,184 MI250X-hours correspond to 0.124)")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     plan.set_defaults(func=cmd_plan)
+
+
+def _gpus() -> list[str]:
+    from langadapt.planning.compute import GPU_PEAK_TFLOPS
+
+    return list(GPU_PEAK_TFLOPS)

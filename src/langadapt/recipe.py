@@ -43,6 +43,7 @@ from langadapt.errors import UserError
 from langadapt.modeling import LOADING
 from langadapt.registry import stage_types
 from langadapt.stage import ARTEFACTS, BASE, RunContext, StageConfig
+from langadapt.train.launch import LaunchConfig
 from langadapt.yamlconfig import first_error, format_error, read_yaml, user_location
 
 STAGE_TYPES = stage_types()
@@ -86,6 +87,8 @@ class Recipe(BaseModel):
                             "a hub id may pin a revision: org/name@revision")
     allow_pickle: bool = Field(False, description="allow pickled (.bin) checkpoints")
     trust_remote_code: bool = Field(False, description="run checkpoints' own Python code")
+    launch: LaunchConfig | None = Field(
+        None, description="default worker launch of training stages (a stage's launch: overrides)")
     stages: dict[str, AnyStage]
 
     @field_validator("name")
@@ -237,7 +240,7 @@ def run_stage(recipe: Recipe, name: str, run_dir: Path, key: str) -> dict:
     partial.mkdir(parents=True, exist_ok=True)
     key_file.write_text(key)
     ctx = RunContext(run_dir=run_dir, work_dir=partial, base_model=recipe.base_model,
-                     seed=recipe.seed, stage_name=name)
+                     seed=recipe.seed, stage_name=name, launch=recipe.launch)
     started = time.perf_counter()
     try:
         metrics = stage.run(ctx) or {}
@@ -334,17 +337,21 @@ def _run_stages(recipe: Recipe, run_dir: Path, only: list[str], force: list[str]
 
 
 def plan_recipe(recipe: Recipe, run_dir: str | Path) -> list[dict]:
-    """Each stage's type, inputs and whether a run would execute or skip it."""
+    """Each stage's type, inputs and whether a run would execute or skip it.
+
+    A stage is up to date when its manifest's cache key matches and every stage it reads is up
+    to date too: a rerun input writes a new manifest, which changes this stage's key. A stale
+    stage does not make an independent later stage stale.
+    """
     run_dir = Path(run_dir).resolve()
-    rows, dirty = [], False
+    rows, fresh = [], {BASE: True}
     for name, stage in recipe.stages.items():
         done = read_manifest(run_dir / name)
         try:
-            fresh = not dirty and done is not None and done.get("cache_key") == cache_key(
-                recipe, name, run_dir)
+            fresh[name] = (done is not None and all(fresh.get(ref, False) for ref in stage.inputs())
+                           and done.get("cache_key") == cache_key(recipe, name, run_dir))
         except UserError:
-            fresh = False
-        dirty = dirty or not fresh
+            fresh[name] = False
         rows.append({"stage": name, "type": stage.type, "inputs": stage.inputs(),
-                     "status": "up to date" if fresh else "will run"})
+                     "status": "up to date" if fresh[name] else "will run"})
     return rows

@@ -15,6 +15,8 @@ STAGE_CONFIGS = (
     "langadapt.data.bitext.stage:BitextStage",
     "langadapt.data.bitext.stage:TranslationTasksStage",
     "langadapt.data.instructions.stage:InstructionsStage",
+    "langadapt.data.self_instruct.stage:SelfInstructStage",
+    "langadapt.data.tokens.stage:TokenizeStage",
     "langadapt.vocab.stage:VocabStage",
     "langadapt.train.stage:PretrainStage",
     "langadapt.train.stage:SftStage",

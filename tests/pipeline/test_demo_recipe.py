@@ -7,7 +7,7 @@ import json
 import pytest
 
 from langadapt.cli import main
-from langadapt.pipeline_cli import bundled
+from langadapt.shipped import shipped
 
 REDUCED = [
     "stages.corpus.token_budget=6000",
@@ -20,7 +20,6 @@ REDUCED = [
     "stages.vocab_pretrain.training.batch_size=4",
     "stages.translation_tasks.n=20",
     "stages.instructions.sources.0.limit=20",
-    "stages.instructions.sources.1.limit=10",
     "stages.sft.training.max_steps=2",
     "stages.sft.training.batch_size=2",
     "stages.instructions_en.sources.0.limit=10",
@@ -65,7 +64,8 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
     lep = json.loads((out / "lep" / "manifest.json").read_text())["metrics"]
     assert lep["mode"] == "conversion" and 0 <= lep["residual_input_embeddings"] < 1
     sft_data = json.loads((out / "sft" / "manifest.json").read_text())["metrics"]
-    assert sft_data["conversations"] == 20 + 20 + 10
+    self_instruct = json.loads((out / "self_instruct" / "stats.json").read_text())
+    assert sft_data["conversations"] == 20 + 20 + self_instruct["conversations"]
     from transformers import AutoTokenizer
 
     sft_tokenizer = AutoTokenizer.from_pretrained(out / "sft" / "model")
@@ -78,7 +78,7 @@ def test_demo_recipe_runs_end_to_end_reduced(tmp_path, capsys):
 @pytest.mark.slow
 def test_full_demo_lowers_estonian_perplexity_more_than_english_rises(tmp_path):
     out = tmp_path / "demo"
-    assert main(["run", str(bundled("recipes/demo.yaml")), "--out", str(out)]) == 0
+    assert main(["run", str(shipped("recipes/demo.yaml")), "--out", str(out)]) == 0
     models = json.loads((out / "evaluate" / "results.json").read_text())["models"]
     base, cpt = models["base"]["perplexity"], models["pretrain"]["perplexity"]
     assert cpt["et"] < 0.8 * base["et"]
