@@ -27,9 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODEL = ROOT / "demo" / "base-model"
-# Dense bf16 peak FLOP/s by device name fragment (vendors' datasheets, no sparsity).
-PEAKS = {"H200": 989e12, "H100": 989e12, "A100": 312e12, "L40S": 362e12, "A10G": 70e12,
-         "L4": 121e12, "MI300X": 1307e12, "MI250X": 383e12, "4090": 165e12}
 
 
 def check(name: str, results: dict, fn) -> None:
@@ -89,13 +86,14 @@ def packed_vs_unpacked() -> dict:
 def throughput() -> dict:
     import numpy as np
     import torch
+    from transformers import AutoTokenizer
 
     from langadapt.devices import training_attention
+    from langadapt.planning.compute import GPU_PEAK_TFLOPS
     from langadapt.train.engine import TrainingConfig, train_on_rows
     from langadapt.train.packing import pack_stream
 
     attn = training_attention()
-    from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(DEMO_MODEL)
     model = llama(2048, 22, 32, 5632, 32000, attn).train()
@@ -111,7 +109,10 @@ def throughput() -> dict:
         metrics = train_on_rows(model, tokenizer, rows, cfg, Path(tmp), seed=0)
     tps = metrics["tokens_per_s"]
     name = torch.cuda.get_device_name()
-    peak = next((v for k, v in PEAKS.items() if k.lower() in name.lower()), None)
+    # the peaks `plan` uses; longest key first, so "h100-pcie" wins over "h100" for "NVIDIA H100 PCIe"
+    keys = sorted(GPU_PEAK_TFLOPS, key=len, reverse=True)
+    key = next((k for k in keys if k.replace("-", " ") in name.lower()), None)
+    peak = GPU_PEAK_TFLOPS[key] * 1e12 if key else None
     return {"device": name, "parameters": params, "attn_implementation": attn,
             "recorded_attn_implementation": metrics.get("attn_implementation"),
             "tokens_per_s": tps, "steps": metrics["steps"], "block_size": block,
