@@ -112,6 +112,8 @@ def throughput() -> dict:
     # the peaks `plan` uses; longest key first, so "h100-pcie" wins over "h100" for "NVIDIA H100 PCIe"
     keys = sorted(GPU_PEAK_TFLOPS, key=len, reverse=True)
     key = next((k for k in keys if k.replace("-", " ") in name.lower()), None)
+    if key == "mi250x":
+        key = "mi250x-gcd"  # ROCm shows each of a module's two GCDs as one device
     peak = GPU_PEAK_TFLOPS[key] * 1e12 if key else None
     return {"device": name, "parameters": params, "attn_implementation": attn,
             "recorded_attn_implementation": metrics.get("attn_implementation"),
