@@ -181,7 +181,7 @@ def main() -> None:
             "rss_vs_full_load": round(prop["peak_rss_mb"] / load_rss_7b, 3),
             "fits_24gb": prop["peak_rss_mb"] < 24 * 1024 * 0.9,
         },
-    }, indent=2))
+    }))
 
 
 if __name__ == "__main__":
