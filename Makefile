@@ -42,9 +42,10 @@ test-all: $(TEST_STAMP)
 
 # One JSON line per benchmark on stdout (progress and logs on stderr). Some take minutes.
 benchmarks: $(BENCH_STAMP)
-	@set -e; for script in benchmarks/*.py; do \
+	@for script in benchmarks/*.py; do \
 		echo "== $$script" >&2; \
-		$(BIN)/python $$script | tail -n 1; \
+		out=$$($(BIN)/python $$script) || { echo "$$script failed" >&2; exit 1; }; \
+		echo "$$out" | tail -n 1; \
 	done
 
 demo: $(STAMP)

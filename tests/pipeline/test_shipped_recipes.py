@@ -133,3 +133,18 @@ def test_tiny_refuses_a_language_without_demo_text(tmp_path):
     with pytest.raises(UserError, match=r"--tiny: stages\.corpus\.sources\.0: no demo text in "
                                         r"language 'fi'"):
         tiny_recipe(recipe, tmp_path / "inputs")
+
+
+def test_tiny_never_replaces_a_recipe_it_did_not_write(tmp_path):
+    from langadapt.errors import UserError
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "recipe.yaml").write_text("name: mine\n")
+    with pytest.raises(UserError, match="was not written by --tiny"):
+        tiny_recipe(_shipped("llammas"), inputs)
+    assert (inputs / "recipe.yaml").read_text() == "name: mine\n"
+    (inputs / "recipe.yaml").unlink()
+    path, _ = tiny_recipe(_shipped("llammas"), inputs)
+    tiny_recipe(_shipped("llammas"), inputs)  # its own file: regenerated
+    assert path.read_text().startswith("# The tiny twin of ")

@@ -13,6 +13,7 @@ several ``data`` stages and optional per-source ``mixture`` weights.
 from __future__ import annotations
 
 from langadapt.errors import UserError
+from langadapt.modeling import LOADING
 from langadapt.stage import RunContext
 from langadapt.train.engine import TrainingConfig
 from langadapt.train.inputs import conversation_rows, mix_sources, read_conversations
@@ -69,7 +70,6 @@ def run(cfg: SftStage, ctx: RunContext) -> dict:
     where = f"stage '{ctx.stage_name}'"
     launch = cfg.launch or ctx.launch
     if launch is not None and launch.in_workers:
-        from langadapt.modeling import LOADING
         from langadapt.train.launch import run_in_workers
 
         return run_in_workers(launch, {

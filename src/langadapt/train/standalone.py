@@ -72,13 +72,13 @@ def pretrain_to_dir(model: str, data: list[str | Path], out: str | Path,
     if folders and (len(data) > 1 or not is_tokens_dir(folders[0])):
         raise UserError(f"{folders[0]}: a folder of data must be one tokens folder (a tokenize "
                         "stage's output, with tokens/ and stats.json), given alone")
-    texts = Path(folders[0]) if folders else [t for path in data for t in read_texts(path)]
+    documents = Path(folders[0]) if folders else [t for path in data for t in read_texts(path)]
     val = {name: read_texts(path) for name, path in (validation or {}).items()}
     config = {"command": "pretrain", "model": model, "data": [str(p) for p in data],
               "validation": {k: str(v) for k, v in (validation or {}).items()}, "seed": seed,
               "training": training.model_dump(mode="json")}
-    return _run(out, lambda o: train_pretrain(model, texts, training, o, seed=seed, validation=val,
-                                              resume=resume),
+    return _run(out, lambda o: train_pretrain(model, documents, training, o, seed=seed,
+                                              validation=val, resume=resume),
                 config, keep_checkpoints)
 
 
